@@ -1,0 +1,26 @@
+# Every third-party dependency comes from Debian's packages (script/bootstrap installs them).
+find_package(Threads REQUIRED)
+find_package(Boost 1.74 REQUIRED COMPONENTS system)
+find_package(OpenSSL 3 REQUIRED)
+find_package(SQLite3 REQUIRED)
+find_package(ZLIB REQUIRED)
+find_package(Protobuf REQUIRED)
+find_package(nlohmann_json 3 REQUIRED)
+find_package(spdlog REQUIRED)
+find_package(CLI11 CONFIG REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
+find_package(mongoc-1.0 CONFIG QUIET)
+if(BLOGTRACE_BUILD_TESTS)
+  find_package(GTest REQUIRED)
+endif()
+if(BLOGTRACE_BUILD_BENCHMARKS)
+  find_package(benchmark REQUIRED)
+endif()
+
+# Boost.Asio with GCC 12 needs <utility> first; Beast/Asio settings shared by all targets.
+add_library(blogtrace_boost INTERFACE)
+target_link_libraries(blogtrace_boost INTERFACE Boost::boost Boost::system Threads::Threads)
+target_compile_definitions(blogtrace_boost INTERFACE BOOST_ASIO_NO_DEPRECATED
+                                                     BOOST_BEAST_USE_STD_STRING_VIEW)
+target_compile_options(blogtrace_boost INTERFACE -include utility)
