@@ -4,7 +4,7 @@ import {formatClock, formatDuration, formatTime} from './format.js';
 import {serviceColor} from './colors.js';
 
 const HEIGHT = 200;
-const MARGIN = {top: 12, right: 16, bottom: 28, left: 64};
+const MARGIN = {top: 16, right: 16, bottom: 28, left: 64};
 
 // "Nice" tick values from 0 to at least max: 0, step, 2·step… with step 1/2/5·10^k.
 function niceTicks(max, count = 4) {
