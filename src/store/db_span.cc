@@ -3,6 +3,12 @@
 #include "telemetry/api/semconv.h"
 
 namespace blogtrace::store {
+namespace {
+
+// Not (yet) among the API's semconv constants.
+constexpr std::string_view kDbResponseReturnedRows = "db.response.returned_rows";
+
+}  // namespace
 
 telemetry::Span StartDbSpan(telemetry::Tracer& tracer, const telemetry::Context& parent,
                             const DbCall& call) noexcept {
@@ -28,7 +34,7 @@ telemetry::Span StartDbSpan(telemetry::Tracer& tracer, const telemetry::Context&
 }
 
 void SetReturnedRows(telemetry::Span& span, std::int64_t rows) noexcept {
-  span.SetAttribute(telemetry::semconv::kDbResponseReturnedRows, rows);
+  span.SetAttribute(kDbResponseReturnedRows, rows);
 }
 
 void SetDbError(telemetry::Span& span, std::string_view error_type,
