@@ -211,6 +211,22 @@ export function viewerSuite(mode, start) {
       assert.equal(await page.evaluate(() => document.activeElement.dataset.spanId), blogList.spans[2].spanId);
     });
 
+    it('find in trace marks matching spans and Enter selects them', async () => {
+      const {blogList} = server.traces;
+      await page.goto(`${server.url}/trace/${blogList.traceId}`);
+      await page.waitForSelector('.wf-row');
+      await page.fill('#find-in-trace', 'RS256');
+      assert.equal(await page.locator('#find-count').textContent(), '1 match');
+      assert.deepEqual(await page.$$eval('.wf-row.wf-match', (rs) => rs.map((r) => r.dataset.spanId)), [blogList.spans[3].spanId]);
+      await page.fill('#find-in-trace', 'author');
+      assert.equal(await page.locator('#find-count').textContent(), '3 matches');
+      await page.press('#find-in-trace', 'Enter');
+      await page.waitForSelector(`.details[data-span-id="${blogList.spans[1].spanId}"]`);
+      assert.equal(await page.locator('#find-count').textContent(), '1 of 3');
+      await page.fill('#find-in-trace', '');
+      assert.equal(await page.locator('.wf-row.wf-match').count(), 0);
+    });
+
     it('deep links and the open-trace box (trace id or traceresponse value)', async () => {
       const {blogList, blogError} = server.traces;
       const target = blogError.spans[5];

@@ -110,7 +110,7 @@ function drawGraph(layout) {
     nodeLayer.append(s('g', {class: 'deps-node', transform: `translate(${p.x},${p.y})`, dataset: {service: node.name}},
         s('rect', {width: NODE_W, height: NODE_H, rx: 10, style: {stroke: color}}),
         s('rect', {width: 6, height: NODE_H - 16, x: 10, y: 8, rx: 3, style: {fill: color}}),
-        s('text', {x: 26, y: 21, class: 'deps-node-name'}, node.name),
+        s('text', {x: 26, y: 21, class: 'deps-node-name'}, node.name.length > 17 ? `${node.name.slice(0, 16)}…` : node.name),
         s('text', {x: 26, y: 39, class: 'deps-node-sub'}, `in ${node.callsIn} · out ${node.callsOut}`),
         s('title', null, `${node.name}: called ${node.callsIn} times, calls others ${node.callsOut} times`)));
   }

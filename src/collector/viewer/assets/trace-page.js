@@ -82,6 +82,26 @@ export async function renderTracePage(ctx, traceId) {
   criticalToggle.addEventListener('change', () => {
     waterfallBox.classList.toggle('hide-critical', !criticalToggle.checked);
   });
+  const findInput = h('input', {type: 'text', id: 'find-in-trace', placeholder: 'Find in trace…',
+    spellcheck: 'false', autocomplete: 'off', 'aria-describedby': 'find-count'});
+  const findCount = h('span', {class: 'find-count', id: 'find-count', 'aria-live': 'polite'});
+  const findBox = h('span', {class: 'find', role: 'search'},
+      h('label', {for: 'find-in-trace', class: 'sr-only'}, 'Find spans in this trace'), findInput, findCount);
+  let found = [];
+  let foundAt = -1;
+  findInput.addEventListener('input', () => {
+    found = waterfall.find(findInput.value);
+    foundAt = -1;
+    findCount.textContent = findInput.value.trim() ? `${found.length} match${found.length === 1 ? '' : 'es'}` : '';
+  });
+  // Enter (Shift+Enter) selects the next (previous) match.
+  findInput.addEventListener('keydown', (event) => {
+    if (event.key !== 'Enter' || !found.length) return;
+    event.preventDefault();
+    foundAt = (foundAt + (event.shiftKey ? found.length - 1 : 1)) % found.length;
+    waterfall.select(found[foundAt].spanID, {scroll: true});
+    findCount.textContent = `${foundAt + 1} of ${found.length}`;
+  });
   const toolbar = h('div', {class: 'trace-toolbar'},
       h('button', {type: 'button', class: 'btn', onclick: () => waterfall.expandAll()}, 'Expand all'),
       h('button', {type: 'button', class: 'btn', onclick: () => waterfall.collapseAll()}, 'Collapse all'),
@@ -90,6 +110,8 @@ export async function renderTracePage(ctx, traceId) {
           h('span', {class: 'legend-cp', 'aria-hidden': 'true'}),
           `critical path ${formatDuration(criticalTotal)}`,
           h('span', {class: 'legend-err', 'aria-hidden': 'true'}, '!'), 'error'),
+      findBox,
+      h('a', {class: 'toolbar-json', href: `/api/traces/${encodeURIComponent(trace.traceID)}`, target: '_blank', rel: 'noopener'}, 'JSON'),
       h('span', {class: 'toolbar-hint'}, 'Keys: ↑ ↓ move, ← → collapse/expand, Enter opens details'));
 
   replace(ctx.main, h('div', {class: 'trace-page'}, header, spanNotice, toolbar,

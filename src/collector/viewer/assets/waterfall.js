@@ -139,7 +139,25 @@ export function createWaterfall(trace, {onSelect}) {
   });
 
   const element = h('div', {class: 'waterfall'}, header, body);
+  let matches = [];
   return {
+    // Marks the spans whose service, operation, id or any tag/resource value contains `text`
+    // (case-insensitive) and dims the others; '' clears. Returns the matching spans in order.
+    find(text) {
+      const needle = String(text).trim().toLowerCase();
+      for (const i of matches) rows[i].classList.remove('wf-match');
+      matches = [];
+      if (needle) {
+        for (let i = 0; i < spans.length; i++) {
+          if (spanMatches(spans[i], needle)) {
+            matches.push(i);
+            rows[i].classList.add('wf-match');
+          }
+        }
+      }
+      body.classList.toggle('wf-searching', needle !== '');
+      return matches.map((i) => spans[i]);
+    },
     element,
     // Selects a span by id (expanding and scrolling to it); false when it is not in the trace.
     select(spanId, {scroll = true, notify = true} = {}) {
@@ -166,6 +184,15 @@ export function createWaterfall(trace, {onSelect}) {
       if (!visible[focused]) focusRow(spans[focused] ? rootIndexOf(spans[focused]) : 0, {scroll: false});
     },
   };
+}
+
+// True when `needle` (lower case) occurs in the span's names, id, tags or process tags.
+function spanMatches(span, needle) {
+  const has = (value) => value != null && String(value).toLowerCase().includes(needle);
+  if (has(span.service) || has(span.operationName) || span.spanID === needle) return true;
+  for (const tag of span.tags) if (has(tag.key) || has(tag.value)) return true;
+  for (const tag of span.process.tags || []) if (has(tag.value)) return true;
+  return false;
 }
 
 function rootIndexOf(span) {
