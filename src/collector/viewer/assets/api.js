@@ -58,7 +58,9 @@ export async function searchTraces(query, signal) {
   if (query.tags && Object.keys(query.tags).length) params.set('tags', JSON.stringify(query.tags));
   params.set('start', String(endUs - query.lookbackMs * 1000));
   params.set('end', String(endUs));
-  params.set('lookback', query.lookback);
+  // As a Go duration ("2d" is not one): servers that read `lookback` instead of start/end agree.
+  const minutes = Math.round(query.lookbackMs / 60e3);
+  params.set('lookback', minutes % 60 ? `${minutes}m` : `${minutes / 60}h`);
   if (query.minDuration) params.set('minDuration', query.minDuration);
   if (query.maxDuration) params.set('maxDuration', query.maxDuration);
   params.set('limit', String(query.limit));
