@@ -135,6 +135,14 @@ JwtVerifier::JwtVerifier(const KeyPair& keys, const Clock& clock, JwtVerifierOpt
 
 JwtVerifyResult JwtVerifier::Verify(std::string_view token) const noexcept try {
   if (token.empty() || token.size() > kMaxTokenBytes) return JwtFailure::kMalformed;
+  // The whole token's syntax first, so a broken payload reads as malformed, not as a bad
+  // signature. Exact decoding of each segment follows.
+  if (!std::all_of(token.begin(), token.end(), [](char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+               c == '-' || c == '_' || c == '.';
+      })) {
+    return JwtFailure::kMalformed;
+  }
   const std::size_t dot1 = token.find('.');
   if (dot1 == std::string_view::npos) return JwtFailure::kMalformed;
   const std::size_t dot2 = token.find('.', dot1 + 1);

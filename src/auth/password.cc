@@ -46,6 +46,8 @@ bool DummyVerifyPassword(std::string_view password) noexcept {
   return false;
 }
 
+std::string_view DummyPasswordHash() noexcept { return kDummyHash; }
+
 bool PasswordNeedsRehash(std::string_view encoded_hash) noexcept {
   if (!EnsureSodium()) return true;
   if (encoded_hash.size() >= crypto_pwhash_STRBYTES ||

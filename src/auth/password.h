@@ -32,6 +32,10 @@ bool VerifyPassword(std::string_view encoded_hash, std::string_view password) no
 // user is unknown so that the answer time does not reveal whether the user exists.
 bool DummyVerifyPassword(std::string_view password) noexcept;
 
+// The fixed hash DummyVerifyPassword checks against (made with the current parameters, of a
+// password nobody has); exposed so tests can check its parameters.
+std::string_view DummyPasswordHash() noexcept;
+
 // True when `encoded_hash` was made with other parameters than the current ones (re-hash it at
 // the next successful login).
 bool PasswordNeedsRehash(std::string_view encoded_hash) noexcept;
