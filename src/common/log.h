@@ -3,8 +3,8 @@
 // stamps trace_id and span_id and mirrors warnings and errors as span events.
 // Never pass secrets (keys, passwords, tokens) as messages or fields.
 //
-// Thread safety: logging is safe from any thread. Configure() is meant for start-up, before
-// other threads log; lines logged concurrently with it go to the old or the new configuration.
+// Thread safety: logging is safe from any thread. Configure() is for start-up only: it must run
+// before other threads log (it replaces the logger Bg() returns without synchronisation).
 #pragma once
 
 #include <concepts>

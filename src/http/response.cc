@@ -1,0 +1,146 @@
+#include "http/response.h"
+
+#include <cctype>
+
+#include <nlohmann/json.hpp>
+
+namespace blogtrace::http {
+
+namespace beast_http = boost::beast::http;
+
+namespace {
+
+constexpr int kMaxJsonDepth = 64;
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string_view Trim(std::string_view s) noexcept {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// The deepest nesting of arrays/objects, ignoring brackets inside strings. Checked before parsing
+// so a body of a million '[' cannot exhaust the stack.
+int NestingDepth(std::string_view text) noexcept {
+  int depth = 0;
+  int max_depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      max_depth = std::max(max_depth, ++depth);
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return max_depth;
+}
+
+}  // namespace
+
+Response JsonResponse(unsigned status, const nlohmann::json& body) {
+  Response res{static_cast<beast_http::status>(status), 11};
+  res.set(beast_http::field::content_type, "application/json");
+  res.body() = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  res.prepare_payload();
+  return res;
+}
+
+Response ErrorResponse(const Error& error, std::string_view allow) {
+  Response res = JsonResponse(static_cast<unsigned>(ErrorCodeStatus(error.code)),
+                              {{"error", ErrorCodeName(error.code)}, {"message", error.message}});
+  if (error.code == ErrorCode::kMethodNotAllowed && !allow.empty()) {
+    res.set(beast_http::field::allow, allow);
+  }
+  return res;
+}
+
+bool IsValidUtf8(std::string_view text) noexcept {
+  // RFC 3629 section 4 (the UTF8-octets grammar): exactly the well-formed sequences.
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const auto* end = p + text.size();
+  while (p < end) {
+    unsigned char c = *p;
+    if (c < 0x80) {
+      ++p;
+      continue;
+    }
+    int len;
+    unsigned char lo = 0x80;
+    unsigned char hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      if (c == 0xE0) lo = 0xA0;  // no overlongs
+      if (c == 0xED) hi = 0x9F;  // no surrogates
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      if (c == 0xF0) lo = 0x90;  // no overlongs
+      if (c == 0xF4) hi = 0x8F;  // nothing above U+10FFFF
+    } else {
+      return false;  // continuation byte, C0/C1 overlong lead, or F5..FF
+    }
+    if (end - p < len) return false;
+    if (p[1] < lo || p[1] > hi) return false;
+    for (int i = 2; i < len; ++i) {
+      if (p[i] < 0x80 || p[i] > 0xBF) return false;
+    }
+    p += len;
+  }
+  return true;
+}
+
+Result<nlohmann::json> ParseJsonBody(const Request& request) {
+  auto it = request.find(beast_http::field::content_type);
+  std::string_view type;
+  if (it != request.end()) {
+    type = it->value();
+    type = Trim(type.substr(0, type.find(';')));
+  }
+  if (!EqualsIgnoreCase(type, "application/json")) {
+    if (type.empty()) {
+      return Error{ErrorCode::kUnsupportedMediaType,
+                   "the request needs a Content-Type of application/json"};
+    }
+    return Error{ErrorCode::kUnsupportedMediaType,
+                 "Content-Type must be application/json, not " + std::string(type)};
+  }
+  const std::string& body = request.body();
+  if (Trim(body).empty()) {
+    return Error::BadRequest("the request body is empty; a JSON object is expected");
+  }
+  if (!IsValidUtf8(body)) return Error::BadRequest("the request body is not valid UTF-8");
+  if (NestingDepth(body) > kMaxJsonDepth) {
+    return Error::BadRequest("the request body nests arrays or objects too deeply");
+  }
+  nlohmann::json value;
+  try {
+    value = nlohmann::json::parse(body);
+  } catch (const nlohmann::json::parse_error& e) {
+    return Error::BadRequest("the request body is not valid JSON (error at byte " +
+                             std::to_string(e.byte) + ")");
+  }
+  if (!value.is_object()) return Error::BadRequest("the request body must be a JSON object");
+  return value;
+}
+
+}  // namespace blogtrace::http
