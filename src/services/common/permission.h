@@ -1,18 +1,14 @@
-// Permission: what a user may do with blogs (../shared/API.md). WRITE includes READ.
+// Permission: what a user may do with blogs (../shared/API.md). The store's enum is the one
+// domain type; this header adds the rule the author service applies.
 #pragma once
 
-#include <optional>
-#include <string_view>
+#include "store/model.h"
 
 namespace blogtrace::services {
 
-enum class Permission { kRead, kWrite };
-
-// The wire name: "READ" or "WRITE".
-std::string_view PermissionName(Permission p) noexcept;
-
-// Parses the wire name exactly ("READ", "WRITE"); nullopt for anything else.
-std::optional<Permission> ParsePermission(std::string_view text) noexcept;
+using Permission = store::Permission;
+using store::ParsePermission;
+using store::PermissionName;
 
 // True when a user holding `held` may do what needs `needed` (WRITE includes READ).
 bool Grants(Permission held, Permission needed) noexcept;

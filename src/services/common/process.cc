@@ -1,0 +1,67 @@
+#include "services/common/process.h"
+
+#include "common/log.h"
+#include "http/server.h"
+
+#ifdef BLOGTRACE_HAVE_TELEMETRY_SDK
+#include "telemetry/sdk/provider_factory.h"
+#endif
+
+namespace blogtrace::services {
+
+ServiceProcess::ServiceProcess(std::string name, const SystemConfig& config)
+    : name_(std::move(name)), config_(config) {
+  LogOptions log;
+  log.service = name_;
+  log.format = config.log_format;
+  log.level = ParseLogLevel(config.log_level).value_or(LogLevel::kInfo);
+  Logger::Configure(log);
+#ifdef BLOGTRACE_HAVE_TELEMETRY_SDK
+  provider_ = telemetry::sdk::CreateTracerProviderFromEnv(name_);
+  propagator_ = telemetry::sdk::PropagatorFromEnv();
+#else
+  provider_ = std::make_unique<telemetry::NoopTracerProvider>();
+  propagator_ = telemetry::MakePropagator("tracecontext,baggage");
+#endif
+  tracer_ = &provider_->GetTracer("blogtrace/services/" + name_);
+}
+
+ServiceProcess::~ServiceProcess() { provider_->Shutdown(std::chrono::seconds(5)); }
+
+http::ClientOptions ServiceProcess::UpstreamOptions(const HostPort& upstream,
+                                                    std::string upstream_name) const {
+  http::ClientOptions options;
+  options.upstream = upstream;
+  options.upstream_name = std::move(upstream_name);
+  options.request_timeout = config_.upstream_timeout;
+  options.connect_timeout = std::min(options.connect_timeout, config_.upstream_timeout);
+  options.max_idle_connections = 64;
+  return options;
+}
+
+int ServiceProcess::Fail(std::string_view what, const Error& error) const {
+  Logger::Bg().Error(std::string(what) + ": " + error.message);
+  return 1;
+}
+
+int ServiceProcess::Serve(const HostPort& address, http::Router router) {
+  http::ServerOptions options;
+  options.address = address;
+  options.service_name = name_;
+  options.handle_signals = true;
+  http::Server server(options, std::move(router), {}, {tracer_, propagator_.get()});
+  if (auto started = server.Start(); !started) return Fail("cannot listen", started.error());
+  Logger::Bg().Info(name_ + " service listening",
+                    {{"address", address.host + ":" + std::to_string(server.port())}});
+  server.Run();
+  Logger::Bg().Info(name_ + " service stopped");
+  return 0;
+}
+
+Result<std::string> ResolveSecret(const std::optional<std::string>& configured,
+                                  const std::string& data_dir, const std::string& file_name) {
+  if (configured) return *configured;
+  return LoadOrCreateSecret(data_dir, file_name);
+}
+
+}  // namespace blogtrace::services
