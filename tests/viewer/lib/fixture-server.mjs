@@ -59,14 +59,11 @@ function answerApi(url, res, traces) {
     const min = q.get('minDuration') ? parseGoDuration(q.get('minDuration')) : 0;
     const max = q.get('maxDuration') ? parseGoDuration(q.get('maxDuration')) : Infinity;
     const limit = Number(q.get('limit') || 20);
-    const found = jaeger.filter((t) => {
-      const spans = spansOf(t);
-      const first = Math.min(...spans.map((s) => s.startTime));
-      const last = Math.max(...spans.map((s) => s.startTime + s.duration));
-      if (first < start || first > end || last - first < min || last - first > max) return false;
-      return spans.some((s) => s.service === service && (!operation || s.operationName === operation) &&
-          Object.entries(tags).every(([k, v]) => s.tags.some((tag) => tag.key === k && String(tag.value) === v)));
-    }).sort((a, b) => Math.max(...b.spans.map((s) => s.startTime)) - Math.max(...a.spans.map((s) => s.startTime)));
+    // Jaeger semantics: one span must match every criterion (durations are the span's own).
+    const found = jaeger.filter((t) => spansOf(t).some((s) => s.service === service &&
+        (!operation || s.operationName === operation) && s.startTime >= start && s.startTime <= end &&
+        s.duration >= min && s.duration <= max &&
+        Object.entries(tags).every(([k, v]) => s.tags.some((tag) => tag.key === k && String(tag.value) === v)))).sort((a, b) => Math.max(...b.spans.map((s) => s.startTime)) - Math.max(...a.spans.map((s) => s.startTime)));
     return send(res, 200, envelope(found.slice(0, limit)));
   }
   if (p === '/api/dependencies') {
