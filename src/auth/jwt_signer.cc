@@ -20,6 +20,10 @@ JwtSigner::JwtSigner(const KeyPair& keys, std::chrono::seconds ttl, const Clock&
 Result<std::string> JwtSigner::Sign(std::string_view subject, std::string_view name,
                                     std::string_view permission) const {
   if (!keys_.has_private_key()) return Error::Internal("the token key pair has no private key");
+  // Never issue a token the verifier would refuse.
+  if (subject.empty() || (permission != "READ" && permission != "WRITE")) {
+    return Error::Internal("cannot issue a token without a subject and a READ/WRITE permission");
+  }
   unsigned char id[16];
   if (RAND_bytes(id, sizeof id) != 1) return Error::Internal("no randomness for the token id");
   const std::int64_t iat =

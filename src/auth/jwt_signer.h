@@ -22,8 +22,9 @@ class JwtSigner {
             std::string issuer = std::string(kJwtIssuer),
             std::string audience = std::string(kJwtAudience));
 
-  // A signed token. Error (kInternal) when the key pair has no private key or OpenSSL fails;
-  // the message holds no key material.
+  // A signed token. Error (kInternal) when the key pair has no private key, the subject is empty,
+  // the permission is not READ or WRITE, the name is not UTF-8, or OpenSSL fails; the message
+  // holds no key material.
   Result<std::string> Sign(std::string_view subject, std::string_view name,
                            std::string_view permission) const;
 

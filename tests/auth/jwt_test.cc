@@ -2,8 +2,10 @@
 #include <openssl/hmac.h>
 #include <openssl/pem.h>
 
+#include <atomic>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
 
 #include "auth/base64url.h"
 #include "auth/jwks.h"
@@ -140,6 +142,37 @@ TEST_F(JwtTest, SignerWithoutPrivateKeyFails) {
   // A verify-only pair verifies what the full pair signed.
   JwtVerifier verifier(*verify_only, clock_);
   EXPECT_TRUE(verifier.Verify(signer_.Sign("u", "alice", "READ").value()).ok());
+}
+
+TEST_F(JwtTest, SignerRefusesClaimsTheVerifierWouldRefuse) {
+  EXPECT_FALSE(signer_.Sign("", "alice", "READ").ok());
+  EXPECT_FALSE(signer_.Sign("u", "alice", "ADMIN").ok());
+  EXPECT_FALSE(signer_.Sign("u", "alice", "read").ok());
+  EXPECT_FALSE(signer_.Sign("u", "bad \xff utf-8", "READ").ok());
+  auto unicode = signer_.Sign("u", "Zoë", "READ");
+  ASSERT_TRUE(unicode.ok());
+  EXPECT_EQ(verifier_.Verify(*unicode).claims().name, "Zoë");
+}
+
+TEST_F(JwtTest, SignAndVerifyFromManyThreadsAtOnce) {
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 25; ++i) {
+        const std::string sub = "user-" + std::to_string(t) + "-" + std::to_string(i);
+        auto token = signer_.Sign(sub, "alice", "READ");
+        if (!token.ok()) {
+          ++failures;
+          continue;
+        }
+        auto result = verifier_.Verify(*token);
+        if (!result.ok() || result.claims().sub != sub) ++failures;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(failures.load(), 0);
 }
 
 TEST_F(JwtTest, TamperedPayloadIsRefused) {

@@ -138,6 +138,25 @@ TEST_F(KeyPairTest, AcceptsPkcs1PublicKeys) {
   EXPECT_EQ(loaded->kid(), keys.kid());
 }
 
+TEST_F(KeyPairTest, AcceptsPkcs1PrivateKeys) {
+  const KeyPair& keys = testing::TestKeys();
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  struct EncoderDeleter {
+    void operator()(OSSL_ENCODER_CTX* p) const { OSSL_ENCODER_CTX_free(p); }
+  };
+  std::unique_ptr<OSSL_ENCODER_CTX, EncoderDeleter> encoder(OSSL_ENCODER_CTX_new_for_pkey(
+      keys.private_key(), EVP_PKEY_KEYPAIR, "PEM", "type-specific", nullptr));
+  ASSERT_NE(encoder, nullptr);
+  ASSERT_EQ(OSSL_ENCODER_to_bio(encoder.get(), bio.get()), 1);
+  char* data = nullptr;
+  const long len = BIO_get_mem_data(bio.get(), &data);
+  const std::string pem(data, static_cast<std::size_t>(len));
+  ASSERT_NE(pem.find("BEGIN RSA PRIVATE KEY"), std::string::npos);
+  auto loaded = LoadPrivateKey(Write("pkcs1-private.pem", pem));
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  EXPECT_EQ(loaded->kid(), keys.kid());
+}
+
 TEST_F(KeyPairTest, ErrorsNameTheFileAndTheProblem) {
   PkeyPtr ec(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
   PkeyPtr small(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(1024)));
@@ -158,6 +177,19 @@ TEST_F(KeyPairTest, ErrorsNameTheFileAndTheProblem) {
   const std::string ec_private = Write("ec.pem", PemOf(ec.get(), true));
   const std::string ec_public = Write("ec-pub.pem", PemOf(ec.get(), false));
   const std::string small_private = Write("small.pem", PemOf(small.get(), true));
+  // An encrypted key must fail at once, never prompt for a passphrase on the terminal.
+  BioPtr encrypted_bio(BIO_new(BIO_s_mem()));
+  static const char kPass[] = "passphrase";
+  ASSERT_EQ(PEM_write_bio_PrivateKey(
+                encrypted_bio.get(), testing::TestKeys().private_key(), EVP_aes_256_cbc(),
+                reinterpret_cast<const unsigned char*>(kPass), 10, nullptr, nullptr),
+            1);
+  char* encrypted_data = nullptr;
+  const long encrypted_len = BIO_get_mem_data(encrypted_bio.get(), &encrypted_data);
+  const std::string encrypted =
+      Write("encrypted.pem", std::string(encrypted_data, static_cast<std::size_t>(encrypted_len)));
+  const std::string public_as_private =
+      Write("pub-as-priv.pem", testing::TestKeys().PublicKeyPem());
   const std::string good_private = Write("good.pem", testing::PrivatePem(testing::TestKeys()));
   const std::string other_public = Write("other-pub.pem", testing::OtherKeys().PublicKeyPem());
   const std::vector<Case> cases = {
@@ -168,6 +200,9 @@ TEST_F(KeyPairTest, ErrorsNameTheFileAndTheProblem) {
       {"empty private", empty, "", empty, "not a PEM"},
       {"broken PEM", bad_pem, "", bad_pem, "not an unencrypted PEM private key"},
       {"garbage public", "", garbage, garbage, "not a PEM"},
+      {"encrypted private", encrypted, "", encrypted, "not an unencrypted PEM private key"},
+      {"a public key given as private", public_as_private, "", public_as_private,
+       "not an unencrypted PEM private key"},
       {"directory", dir_.string(), "", dir_.string(), "not a regular file"},
       {"EC private", ec_private, "", ec_private, "not an RSA key"},
       {"EC public", "", ec_public, ec_public, "not an RSA key"},
@@ -184,11 +219,9 @@ TEST_F(KeyPairTest, ErrorsNameTheFileAndTheProblem) {
     EXPECT_NE(message.find(c.expected_path), std::string::npos) << c.what << ": " << message;
     EXPECT_NE(message.find(c.expected_text), std::string::npos) << c.what << ": " << message;
     EXPECT_EQ(message.find("BEGIN"), std::string::npos) << c.what << ": " << message;
-    EXPECT_NE(message.find(c.private_path.empty() || c.what.find("public") != std::string::npos
-                               ? "JWT_PUBLIC_KEY"
-                               : "JWT_PRIVATE_KEY"),
-              std::string::npos)
-        << c.what << ": " << message;
+    // The variable that named the file, so an operator knows what to fix.
+    const char* variable = c.expected_path == c.public_path ? "JWT_PUBLIC_KEY" : "JWT_PRIVATE_KEY";
+    EXPECT_NE(message.find(variable), std::string::npos) << c.what << ": " << message;
   }
 }
 
