@@ -89,6 +89,10 @@ std::string KeyPair::PublicKeyPem() const {
   return std::string(data, static_cast<std::size_t>(len));
 }
 
+Result<KeyPair> KeyPair::PublicOnly() const {
+  return FromPublicKey(PublicOnlyCopy(public_key_.get()));
+}
+
 Result<KeyPair> GenerateKeyPair(int bits) {
   if (bits < kMinRsaBits) return Error::Internal("refusing to generate an RSA key under 2048 bits");
   PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr));

@@ -48,6 +48,8 @@ class KeyPair {
   const std::string& exponent() const noexcept { return e_; }
   // The public key as SubjectPublicKeyInfo PEM ("BEGIN PUBLIC KEY").
   std::string PublicKeyPem() const;
+  // A verify-only copy (same kid), for services that must not hold the private key.
+  Result<KeyPair> PublicOnly() const;
 
  private:
   KeyPair() = default;

@@ -119,6 +119,14 @@ TEST_F(KeyPairTest, LoadsExplicitPaths) {
   EXPECT_EQ(public_only->kid(), keys.kid());
 }
 
+TEST_F(KeyPairTest, PublicOnlyDropsThePrivateKey) {
+  auto verify_only = testing::TestKeys().PublicOnly();
+  ASSERT_TRUE(verify_only.ok()) << verify_only.error().message;
+  EXPECT_FALSE(verify_only->has_private_key());
+  EXPECT_EQ(verify_only->kid(), testing::TestKeys().kid());
+  EXPECT_EQ(verify_only->PublicKeyPem(), testing::TestKeys().PublicKeyPem());
+}
+
 TEST_F(KeyPairTest, AcceptsPkcs1PublicKeys) {
   const KeyPair& keys = testing::TestKeys();
   BioPtr bio(BIO_new(BIO_s_mem()));
