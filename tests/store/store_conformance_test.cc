@@ -66,14 +66,7 @@ using Backends = ::testing::Types<testing::SqliteBackend, testing::MongoBackend>
 using Backends = ::testing::Types<testing::SqliteBackend>;
 #endif
 
-class BackendNames {
- public:
-  template <typename T>
-  static std::string GetName(int) {
-    return T::kSystem;
-  }
-};
-TYPED_TEST_SUITE(StoreConformanceTest, Backends, BackendNames);
+TYPED_TEST_SUITE(StoreConformanceTest, Backends);
 
 TYPED_TEST(StoreConformanceTest, CreatesAndFindsUsers) {
   const User alice = this->CreateUser("alice", Permission::kWrite);
