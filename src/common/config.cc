@@ -89,9 +89,6 @@ Result<SystemConfig> LoadSystemConfig(const Environment& env) {
   }
   if (auto v = env.Get("JWT_PRIVATE_KEY")) config.jwt_private_key_path = *v;
   if (auto v = env.Get("JWT_PUBLIC_KEY")) config.jwt_public_key_path = *v;
-  if (config.jwt_private_key_path.empty() != config.jwt_public_key_path.empty()) {
-    return Error::BadRequest("JWT_PRIVATE_KEY and JWT_PUBLIC_KEY must be set together");
-  }
   if (auto v = env.Get("JWT_TTL_SECONDS")) {
     auto ttl = ParseInteger("JWT_TTL_SECONDS", *v, 1, 31 * 24 * 3600);
     if (!ttl) return ttl.error();

@@ -40,7 +40,9 @@ struct SystemConfig {
   StoreKind store = StoreKind::kSqlite;
   std::string mongodb_uri = "mongodb://127.0.0.1:27017/blog";
 
-  // PEM files of the RSA key pair; empty means DATA_DIR/jwt-private.pem, generated when absent.
+  // PEM files of the RSA key pair; both empty means DATA_DIR/jwt-*.pem, generated when absent.
+  // A verifying service may be given only the public key; the public key may be derived from a
+  // given private key.
   std::string jwt_private_key_path;
   std::string jwt_public_key_path;
   std::chrono::seconds jwt_ttl{3600};

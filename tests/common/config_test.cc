@@ -62,9 +62,12 @@ TEST(ConfigTest, ErrorsNameTheBadVariable) {
   }
 }
 
-TEST(ConfigTest, KeyPairPathsComeTogether) {
-  MapEnvironment env({{"JWT_PRIVATE_KEY", "/k.pem"}});
-  EXPECT_FALSE(LoadSystemConfig(env).ok());
+TEST(ConfigTest, KeyPathsMayComeAlone) {
+  MapEnvironment env({{"JWT_PUBLIC_KEY", "/k.pem"}});
+  auto config = LoadSystemConfig(env);
+  ASSERT_TRUE(config.ok());
+  EXPECT_EQ(config->jwt_public_key_path, "/k.pem");
+  EXPECT_TRUE(config->jwt_private_key_path.empty());
 }
 
 TEST(ConfigTest, SecretIsCreatedOnceWithMode0600) {
