@@ -95,10 +95,22 @@ TEST_F(SqliteStoreTest, RefusesAFileThatIsNotADatabase) {
   EXPECT_EQ(store.error().code, ErrorCode::kInternal);
 }
 
-TEST_F(SqliteStoreTest, AnUnopenablePathIsUnavailable) {
-  auto store = OpenSqliteStore(backend_.path() + ".missing-dir/x.db", tracer_);
+TEST_F(SqliteStoreTest, CreatesAMissingDirectory) {
+  const std::string path = backend_.path() + ".d/nested/x.db";
+  auto store = OpenSqliteStore(path, tracer_);
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  EXPECT_TRUE((*store)->users().Create(ctx_, {"gina", "h", Permission::kRead}).ok());
+}
+
+TEST_F(SqliteStoreTest, AnUnopenablePathIsUnavailableAndNamed) {
+  FILE* f = std::fopen(backend_.path().c_str(), "w");  // a file where a directory should be
+  ASSERT_NE(f, nullptr);
+  std::fclose(f);
+  const std::string path = backend_.path() + "/x.db";
+  auto store = OpenSqliteStore(path, tracer_);
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.error().code, ErrorCode::kUnavailable);
+  EXPECT_NE(store.error().message.find(path), std::string::npos) << store.error().message;
 }
 
 TEST_F(SqliteStoreTest, ALockHeldBeyondTheBusyTimeoutIsUnavailable) {

@@ -44,6 +44,17 @@ bool CreateIndex(mongoc_client_t* client, const std::string& database, const cha
                                                reply.get(), error);
 }
 
+// The URI's hosts ("a:27017,b:27017"), for messages: never the credentials the URI may hold.
+std::string Hosts(const mongoc_uri_t* uri) {
+  std::string hosts;
+  for (const mongoc_host_list_t* host = mongoc_uri_get_hosts(uri); host != nullptr;
+       host = host->next) {
+    if (!hosts.empty()) hosts += ",";
+    hosts += host->host_and_port;
+  }
+  return hosts.empty() ? "(no hosts)" : hosts;
+}
+
 }  // namespace
 
 Result<std::shared_ptr<MongoDatabase>> MongoDatabase::Open(const std::string& uri_text,
@@ -72,7 +83,8 @@ Result<std::shared_ptr<MongoDatabase>> MongoDatabase::Open(const std::string& ur
     if (!mongoc_client_command_simple(client.get(), "admin", ping.get(), nullptr, reply.get(),
                                       &error)) {
       Error failure = mongo::ToError(error, "");
-      failure.message = "MongoDB did not answer a ping (" + mongo::ErrorType(error) + ")";
+      failure.message = "MongoDB at " + Hosts(uri.get()) + " did not answer a ping (" +
+                        mongo::ErrorType(error) + ": " + error.message + ")";
       return failure;
     }
     BsonPtr username_key = mongo::NewBson();

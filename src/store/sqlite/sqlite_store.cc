@@ -1,5 +1,7 @@
 #include "store/sqlite/sqlite_store.h"
 
+#include <filesystem>
+
 #include "store/sqlite/sqlite_blog_store.h"
 #include "store/sqlite/sqlite_database.h"
 #include "store/sqlite/sqlite_error.h"
@@ -17,6 +19,13 @@ Result<std::unique_ptr<SqliteStore>> OpenSqliteStore(const SqliteOptions& option
                                                      telemetry::Tracer& tracer,
                                                      const Clock& clock) {
   try {
+    // The services put their files under DATA_DIR; create it when this is the first use. A
+    // failure here surfaces as the open's own error below.
+    const std::filesystem::path parent = std::filesystem::path(options.path).parent_path();
+    if (!parent.empty()) {
+      std::error_code ignored;
+      std::filesystem::create_directories(parent, ignored);
+    }
     auto db = SqliteDatabase::Open(options, tracer, clock);
     auto users = std::make_unique<SqliteUserStore>(db);
     auto blogs = std::make_unique<SqliteBlogStore>(db);
@@ -24,8 +33,10 @@ Result<std::unique_ptr<SqliteStore>> OpenSqliteStore(const SqliteOptions& option
         new SqliteStore(std::move(db), std::move(users), std::move(blogs)));
   } catch (const sqlite::SqliteError& e) {
     Error error = sqlite::ToError(e, "");
-    // Opening happens at start, before any client sees a message: say which code failed.
-    error.message += " (" + sqlite::SqliteCodeName(e.code()) + ": " + e.what() + ")";
+    // Opening happens at start and the message goes to the operator, never to a client: name
+    // the file and SQLite's own reason.
+    error.message = "cannot open the SQLite database " + options.path + ": " + error.message +
+                    " (" + sqlite::SqliteCodeName(e.code()) + ": " + e.what() + ")";
     return error;
   } catch (const std::exception& e) {
     return Error::Internal(std::string("cannot open the database: ") + e.what());

@@ -57,9 +57,10 @@ class SqliteStore final : public Store {
   std::unique_ptr<BlogStore> blogs_;
 };
 
-// Opens (creating when absent) the database at options.path, sets WAL, synchronous=FULL,
-// foreign_keys and busy_timeout, and migrates the schema. kUnavailable when the file cannot be
-// opened or stays locked; kInternal when it is not a database this code understands.
+// Opens (creating it and its directory when absent) the database at options.path, sets WAL,
+// synchronous=FULL, foreign_keys and busy_timeout, and migrates the schema. kUnavailable when the
+// file cannot be opened or stays locked; kInternal when it is not a database this code understands.
+// Error messages name the file: they are meant for the operator at start.
 Result<std::unique_ptr<SqliteStore>> OpenSqliteStore(const SqliteOptions& options,
                                                      telemetry::Tracer& tracer,
                                                      const Clock& clock = SystemClock::Instance());
