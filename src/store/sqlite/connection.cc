@@ -130,7 +130,7 @@ Transaction::~Transaction() {
   if (!done_) {
     try {
       connection_.Exec("ROLLBACK");
-    } catch (const SqliteError&) {
+    } catch (...) {
       // Nothing to undo: SQLite already rolled back (e.g. after SQLITE_FULL).
     }
   }

@@ -60,8 +60,9 @@ class Connection {
 
   // Runs one or more statements that return no rows (DDL, PRAGMA, BEGIN, COMMIT).
   void Exec(const char* sql);
-  // The cached prepared statement for `sql` (a string literal: the cache keys on its address
-  // and text), compiled on first use.
+  // The cached prepared statement for `sql`, compiled on first use. `sql` must have static
+  // storage (a string literal or constant): the cache keys on its address, so lookups allocate
+  // nothing. At most one Statement per `sql` may be alive at a time on a connection.
   Statement Prepare(const char* sql);
   // Runs a single-value query such as "PRAGMA user_version".
   std::int64_t QueryInt64(const char* sql);
@@ -78,7 +79,7 @@ class Connection {
   };
 
   sqlite3* db_;
-  std::unordered_map<std::string, std::unique_ptr<sqlite3_stmt, StatementDeleter>> cache_;
+  std::unordered_map<const char*, std::unique_ptr<sqlite3_stmt, StatementDeleter>> cache_;
 };
 
 // A transaction on a connection: BEGIN (DEFERRED for reads, IMMEDIATE for writes, which takes
