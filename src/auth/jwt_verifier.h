@@ -19,7 +19,7 @@
 namespace blogtrace::auth {
 
 // Tokens longer than this are refused as malformed before any parsing.
-inline constexpr std::size_t kMaxTokenBytes = 8 * 1024;
+inline constexpr std::size_t kMaxTokenBytes = std::size_t{8} * 1024;
 // The most clock leeway the contract allows.
 inline constexpr std::chrono::seconds kMaxLeeway{60};
 

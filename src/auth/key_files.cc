@@ -16,7 +16,7 @@
 namespace blogtrace::auth {
 namespace {
 
-constexpr std::size_t kMaxKeyFileBytes = 1024 * 1024;
+constexpr std::size_t kMaxKeyFileBytes = std::size_t{1024} * 1024;
 
 struct DecoderCtxDeleter {
   void operator()(OSSL_DECODER_CTX* p) const noexcept { OSSL_DECODER_CTX_free(p); }

@@ -18,7 +18,7 @@ namespace blogtrace::auth {
 
 // The parameters HashPassword uses.
 inline constexpr std::uint64_t kArgon2OpsLimit = 2;
-inline constexpr std::size_t kArgon2MemLimitBytes = 64u * 1024u * 1024u;
+inline constexpr std::size_t kArgon2MemLimitBytes = std::size_t{64} * 1024 * 1024;
 
 // A fresh salted Argon2id hash of `password`, encoded ("$argon2id$..."). Error (kInternal) when
 // libsodium cannot initialise or the memory cannot be allocated.

@@ -464,12 +464,12 @@ TEST_F(JwtTest, KeyHeadersAreNeverTrusted) {
            {"jku", "https://attacker.example/jwks.json"},
            {"x5u", "https://attacker.example/cert.pem"},
            {"x5c", json::array({"MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA"})}}) {
-    json h = Header();
-    h[name] = value;
-    ExpectRefused(Craft(h, Payload(), attacker), JwtFailure::kBadSignature,
+    json with_key_header = Header();
+    with_key_header[name] = value;
+    ExpectRefused(Craft(with_key_header, Payload(), attacker), JwtFailure::kBadSignature,
                   name + " pointing at the attacker's key");
     // Signed by our key, the header is simply ignored (never fetched).
-    ExpectAccepted(Craft(h, Payload()), name + " on a token we signed");
+    ExpectAccepted(Craft(with_key_header, Payload()), name + " on a token we signed");
   }
 }
 
@@ -484,7 +484,9 @@ TEST_F(JwtTest, TokenFromAnotherKeyPairIsRefused) {
 TEST_F(JwtTest, GarbageIsMalformed) {
   const auto good = Craft(Header(), Payload());
   const auto parts = Segments(good);
-  const std::string h = parts[0], p = parts[1], s = parts[2];
+  const std::string& h = parts[0];
+  const std::string& p = parts[1];
+  const std::string& s = parts[2];
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"empty", ""},
       {"one segment", h},
