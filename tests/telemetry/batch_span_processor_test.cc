@@ -166,6 +166,29 @@ TEST_F(BatchTest, ThreadExportsWhenABatchIsFull) {
   EXPECT_EQ(state_->batches[0], 4u);
 }
 
+// Regression: a batch filled while the worker was exporting used to leave the wake-up flag set,
+// so the next full batch never woke the worker (it slept until the schedule delay).
+TEST_F(BatchTest, ThreadWakesForEveryFullBatchEvenAfterABusyExport) {
+  Make(Threaded(64, 4));
+  auto wait_batches = [&](std::size_t n) {
+    std::unique_lock lock(state_->mu);
+    return state_->cv.wait_for(lock, std::chrono::seconds(5),
+                               [&] { return state_->batches.size() >= n; });
+  };
+  state_->block = true;
+  EndSpans(4);
+  ASSERT_TRUE(wait_batches(1));
+  EndSpans(5);  // a full batch arrives while the exporter is busy
+  {
+    std::lock_guard lock(state_->mu);
+    state_->block = false;
+  }
+  state_->cv.notify_all();
+  ASSERT_TRUE(wait_batches(2));
+  EndSpans(3);  // 1 left over + 3 = a full batch again
+  EXPECT_TRUE(wait_batches(3)) << "the worker was not woken for the third batch";
+}
+
 TEST_F(BatchTest, ThreadForceFlushAndShutdownTwice) {
   auto* p = Make(Threaded(64, 50));
   EndSpans(7);

@@ -56,11 +56,15 @@ void BatchSpanProcessor::OnEnd(SpanRecord* record) noexcept {
     return;
   }
   // Wake the worker once per full batch, not per span.
-  if (options_.background_thread && queue_.SizeApprox() >= options_.max_export_batch_size &&
-      !wakeup_pending_.load(std::memory_order_relaxed) &&
-      !wakeup_pending_.exchange(true, std::memory_order_acq_rel)) {
-    std::lock_guard lock(mu_);
-    wake_cv_.notify_one();
+  if (options_.background_thread && queue_.SizeApprox() >= options_.max_export_batch_size) {
+    // Pairs with the fence in WorkerLoop: either the worker sees this span in the queue when it
+    // checks before sleeping, or this thread sees wakeup_pending_ cleared and wakes it.
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    if (!wakeup_pending_.load(std::memory_order_relaxed) &&
+        !wakeup_pending_.exchange(true, std::memory_order_acq_rel)) {
+      std::lock_guard lock(mu_);
+      wake_cv_.notify_one();
+    }
   }
 }
 
@@ -101,6 +105,10 @@ void BatchSpanProcessor::WorkerLoop() {
   auto next_tick = steady_clock::now() + options_.schedule_delay;
   std::unique_lock lock(mu_);
   for (;;) {
+    // Cleared before the queue is checked (not after waking): a producer that filled a batch
+    // while the last export ran must be able to wake us again.
+    wakeup_pending_.store(false, std::memory_order_relaxed);
+    std::atomic_thread_fence(std::memory_order_seq_cst);
     wake_cv_.wait_until(lock, next_tick, [&] {
       return stop_ || flush_requested_ != flush_done_ ||
              queue_.SizeApprox() >= options_.max_export_batch_size;
@@ -109,7 +117,6 @@ void BatchSpanProcessor::WorkerLoop() {
     const std::uint64_t flush_target = flush_requested_;
     const bool drain = stopping || flush_target != flush_done_;
     const bool tick = steady_clock::now() >= next_tick;
-    wakeup_pending_.store(false, std::memory_order_release);
     lock.unlock();
     ExportBatches(drain, tick);
     if (tick || drain) next_tick = steady_clock::now() + options_.schedule_delay;
