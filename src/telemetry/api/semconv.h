@@ -33,6 +33,7 @@ inline constexpr std::string_view kDbOperationName = "db.operation.name";
 inline constexpr std::string_view kDbCollectionName = "db.collection.name";
 inline constexpr std::string_view kDbQueryText = "db.query.text";
 inline constexpr std::string_view kDbNamespace = "db.namespace";
+inline constexpr std::string_view kDbResponseReturnedRows = "db.response.returned_rows";
 // Identity and exceptions
 inline constexpr std::string_view kUserId = "enduser.id";
 inline constexpr std::string_view kUserName = "user.name";
