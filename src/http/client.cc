@@ -1,6 +1,7 @@
 #include "http/client.h"
 
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
@@ -36,12 +37,57 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-// One kept-alive connection to the upstream. Used by one call at a time.
+// A connection in use by one call.
 struct Connection {
   explicit Connection(asio::any_io_executor ex) : socket(std::move(ex)) {}
   tcp::socket socket;
   beast::flat_buffer buffer;
-  Clock::time_point idle_since;
+};
+
+// An idle kept-alive connection: the bare descriptor, so the pool is tied to no io_context
+// (a call adopts it on its own executor). Closed on destruction unless taken.
+class IdleConnection {
+ public:
+  IdleConnection(int fd, tcp protocol) noexcept
+      : fd_(fd), protocol_(protocol), since_(Clock::now()) {}
+  IdleConnection(IdleConnection&& o) noexcept
+      : fd_(std::exchange(o.fd_, -1)), protocol_(o.protocol_), since_(o.since_) {}
+  IdleConnection& operator=(IdleConnection&& o) noexcept {
+    if (this != &o) {
+      Close();
+      fd_ = std::exchange(o.fd_, -1);
+      protocol_ = o.protocol_;
+      since_ = o.since_;
+    }
+    return *this;
+  }
+  ~IdleConnection() { Close(); }
+
+  Clock::time_point since() const noexcept { return since_; }
+  // A connection the upstream closed (or that holds unexpected bytes) reads as ready; a live
+  // idle one has nothing to read.
+  bool LooksAlive() const noexcept {
+    char probe;
+    ssize_t n = ::recv(fd_, &probe, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+  }
+  // Hands the descriptor to a socket on `ex`.
+  std::shared_ptr<Connection> Adopt(const asio::any_io_executor& ex) {
+    auto conn = std::make_shared<Connection>(ex);
+    error_code ec;
+    conn->socket.assign(protocol_, fd_, ec);
+    if (ec) return nullptr;
+    fd_ = -1;
+    return conn;
+  }
+
+ private:
+  void Close() noexcept {
+    if (fd_ >= 0) ::close(std::exchange(fd_, -1));
+  }
+  int fd_;
+  tcp protocol_;
+  Clock::time_point since_;
 };
 
 // Closes the connection when a deadline passes, so the pending operation fails. Runs on the
@@ -130,35 +176,35 @@ class Client::Impl : public std::enable_shared_from_this<Client::Impl> {
  private:
   asio::awaitable<Attempt> Exchange(const Request& request, Clock::time_point deadline,
                                     bool allow_pooled);
-  std::shared_ptr<Connection> TakeIdle();
-  void PutIdle(std::shared_ptr<Connection> conn);
+  std::shared_ptr<Connection> TakeIdle(const asio::any_io_executor& ex);
+  void PutIdle(Connection& conn);
 
   const ClientOptions options_;
   const ClientTracing tracing_;
   std::atomic<std::size_t> opened_{0};
   std::mutex mu_;
-  std::deque<std::shared_ptr<Connection>> idle_;  // guarded by mu_; most recent at the back
+  std::deque<IdleConnection> idle_;  // guarded by mu_; most recent at the back
 };
 
-std::shared_ptr<Connection> Client::Impl::TakeIdle() {
+std::shared_ptr<Connection> Client::Impl::TakeIdle(const asio::any_io_executor& ex) {
   std::lock_guard lock(mu_);
   while (!idle_.empty()) {
-    std::shared_ptr<Connection> conn = std::move(idle_.back());
+    IdleConnection idle = std::move(idle_.back());
     idle_.pop_back();
-    if (Clock::now() - conn->idle_since > options_.max_idle_time) continue;
-    // A connection the upstream closed (or that holds unexpected bytes) reads as ready; a live
-    // idle one has nothing to read.
-    char probe;
-    ssize_t n = ::recv(conn->socket.native_handle(), &probe, 1, MSG_PEEK | MSG_DONTWAIT);
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return conn;
+    if (Clock::now() - idle.since() > options_.max_idle_time || !idle.LooksAlive()) continue;
+    if (auto conn = idle.Adopt(ex)) return conn;
   }
   return nullptr;
 }
 
-void Client::Impl::PutIdle(std::shared_ptr<Connection> conn) {
-  conn->idle_since = Clock::now();
+void Client::Impl::PutIdle(Connection& conn) {
+  error_code ec;
+  tcp protocol = conn.socket.local_endpoint(ec).protocol();
+  if (ec) return;
+  int fd = conn.socket.release(ec);
+  if (ec) return;
   std::lock_guard lock(mu_);
-  idle_.push_back(std::move(conn));
+  idle_.emplace_back(fd, protocol);
   while (idle_.size() > options_.max_idle_connections) idle_.pop_front();
 }
 
@@ -166,7 +212,7 @@ asio::awaitable<Attempt> Client::Impl::Exchange(const Request& request, Clock::t
                                                 bool allow_pooled) {
   auto ex = co_await asio::this_coro::executor;
   Attempt attempt;
-  std::shared_ptr<Connection> conn = allow_pooled ? TakeIdle() : nullptr;
+  std::shared_ptr<Connection> conn = allow_pooled ? TakeIdle(ex) : nullptr;
   attempt.reused = conn != nullptr;
   Watchdog watchdog(ex);
 
@@ -207,9 +253,7 @@ asio::awaitable<Attempt> Client::Impl::Exchange(const Request& request, Clock::t
   watchdog.Disarm();
   attempt.timed_out = watchdog.fired();
   if (attempt.timed_out) attempt.response.reset();
-  if (attempt.response && attempt.keep_alive && conn->buffer.size() == 0) {
-    PutIdle(std::move(conn));
-  }
+  if (attempt.response && attempt.keep_alive && conn->buffer.size() == 0) PutIdle(*conn);
   co_return attempt;
 }
 
@@ -239,17 +283,26 @@ asio::awaitable<Result<Response>> Client::Impl::Send(const telemetry::Context& p
   // Everything touching a connection runs on one strand per call, so the watchdog's close and
   // the I/O completions never overlap even on a multi-threaded io_context.
   auto strand = asio::make_strand(co_await asio::this_coro::executor);
+  // The attempt is handed back through a shared slot: Asio 1.74's co_spawn with use_awaitable
+  // reads a returned value from the finished coroutine's freed frame.
   auto self = shared_from_this();
-  Attempt attempt = co_await asio::co_spawn(
-      strand, [self, &request, deadline]() { return self->Exchange(request, deadline, true); },
-      asio::use_awaitable);
+  auto slot = std::make_shared<Attempt>();
+  auto run = [&](bool allow_pooled) {
+    return asio::co_spawn(
+        strand,
+        [self, slot, &request, deadline, allow_pooled]() -> asio::awaitable<void> {
+          *slot = co_await self->Exchange(request, deadline, allow_pooled);
+        },
+        asio::use_awaitable);
+  };
+  co_await run(true);
+  Attempt attempt = std::move(*slot);
   bool stale = attempt.ec && !attempt.timed_out && attempt.reused && !attempt.got_bytes &&
                (!attempt.sent || IsIdempotent(request.method()));
   if (stale && Clock::now() < deadline) {
     span.SetAttribute("http.request.resend_count", 1);
-    attempt = co_await asio::co_spawn(
-        strand, [self, &request, deadline]() { return self->Exchange(request, deadline, false); },
-        asio::use_awaitable);
+    co_await run(false);
+    attempt = std::move(*slot);
   }
 
   if (attempt.response) {

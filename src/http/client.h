@@ -3,7 +3,8 @@
 // traceparent/tracestate/baggage. A down or slow upstream becomes Error::Unavailable so the
 // caller answers 503 `unavailable`.
 //
-// Thread safety: Send() may run concurrently from any number of coroutines on any executors.
+// Thread safety: Send() may run concurrently from any number of coroutines, on any io_context
+// (idle pooled connections are kept as plain descriptors, tied to no io_context).
 // The tracer and propagator must outlive the client.
 #pragma once
 

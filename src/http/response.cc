@@ -125,7 +125,7 @@ Result<nlohmann::json> ParseJsonBody(const Request& request) {
                  "Content-Type must be application/json, not " + std::string(type)};
   }
   const std::string& body = request.body();
-  if (Trim(body).empty()) {
+  if (body.find_first_not_of(" \t\r\n") == std::string::npos) {
     return Error::BadRequest("the request body is empty; a JSON object is expected");
   }
   if (!IsValidUtf8(body)) return Error::BadRequest("the request body is not valid UTF-8");
