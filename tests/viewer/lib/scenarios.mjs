@@ -71,6 +71,17 @@ export function viewerSuite(mode, start) {
       assert.deepEqual(longest.slice(0, 2), [big.traceId, blogError.traceId]);
       assert.match(page.url(), /sort=longest/);
       await shot('search');
+      // The red dot opens the error trace; Back returns to the same search.
+      await page.click('.scatter .dot-error');
+      await page.waitForSelector('.wf-row');
+      assert.equal(new URL(page.url()).pathname, `/trace/${blogError.traceId}`);
+      await page.goBack();
+      await page.waitForSelector('.result');
+      assert.equal(await page.inputValue('#f-sort'), 'longest');
+      // Keyboard: a focused dot opens its trace with Enter.
+      await page.focus(`.scatter .dot[data-trace-id="${blogList.traceId}"]`);
+      await page.keyboard.press('Enter');
+      await page.waitForFunction((id) => document.querySelector('[data-testid=trace-id]')?.textContent === id, blogList.traceId);
     });
 
     it('search filters: operation, tags, durations, and form errors', async () => {
