@@ -295,6 +295,13 @@ TEST_F(SpanTreeTest, LoginTree) {
   EXPECT_EQ(server->StringAttribute("enduser.id"), alice_id);
   EXPECT_EQ(server->StringAttribute("user.name"), "alice");
   EXPECT_EQ(FindSpan(spans, kUser, "POST /users/verify")->StringAttribute("enduser.id"), alice_id);
+  // The new trace's flags (sampled + random) travel downstream; SERVER spans of a called service
+  // mark their parent as remote (OTLP span flags: bit 8 "known", bit 9 "remote").
+  for (const ReceivedSpan& span : spans) {
+    EXPECT_EQ(span.proto.flags() & 0xff, 0x03u) << span.service << " \"" << span.name() << "\"";
+  }
+  EXPECT_EQ(FindSpan(spans, kUser, "POST /users/verify")->proto.flags() & 0x300, 0x300u);
+  EXPECT_EQ(FindSpan(spans, kUser, "password.verify")->proto.flags() & 0x300, 0x100u);
   ExpectAllUnset(spans);
   ExpectNoSecrets(spans, {kPassword, token, system_->internal_key(), system_->admin_key()});
   ExpectOnlyInTrace({{kAuthen, "POST /login"},
@@ -466,13 +473,53 @@ TEST_F(SpanTreeTest, CallerTraceparentIsJoined) {
   ASSERT_NE(server, nullptr);
   EXPECT_EQ(server->parent_span_id, caller_span);
   EXPECT_EQ(server->span_id, trace.span_id);
+  EXPECT_EQ(server->proto.flags() & 0x300, 0x300u) << "the caller's span is a remote parent";
   for (const ReceivedSpan& span : spans) {
     EXPECT_EQ(span.trace_id, caller_trace);
+    EXPECT_EQ(span.proto.flags() & 0xff, 0x01u) << span.service << " \"" << span.name() << "\"";
     EXPECT_EQ(span.proto.trace_state(), "caller=abc")
         << span.service << " \"" << span.name() << "\" lost the caller's tracestate";
   }
   ExpectOnlyInTrace({{kBlog, "GET /blogs"}, {kAuthor, "POST /authorize"}, {kAuthor, "jwt.verify"}},
                     caller_trace);
+}
+
+// An invalid traceparent (upper-case hex) is ignored: a new trace starts, with no parent.
+TEST_F(SpanTreeTest, InvalidTraceparentStartsNewTrace) {
+  ASSERT_NO_FATAL_FAILURE(StartSystem());
+  const std::string bad_trace = "0AF7651916CD43DD8448EB211C80319C";
+  HttpResponse response = system_->Call(
+      Service::kBlog,
+      HttpRequest{
+          "GET", "/blogs", {{"traceparent", "00-" + bad_trace + "-B7AD6B7169203331-01"}}, ""});
+  ASSERT_EQ(response.status, 401) << response.error << response.body;
+  TraceResponse trace = MustTraceResponse(response);
+  EXPECT_NE(trace.trace_id, "0af7651916cd43dd8448eb211c80319c");
+  EXPECT_EQ(trace.flags, "03") << "a new trace: sampled, random";
+  ExpectTree(trace.trace_id, {kBlog, "GET /blogs", kServer, {}});
+}
+
+// SIGTERM flushes: with an export delay far longer than the test, the spans of a request arrive
+// only because stopping the services flushes them.
+TEST_F(SpanTreeTest, SigtermFlushesPendingSpans) {
+  SystemOptions options;
+  options.env["OTEL_BSP_SCHEDULE_DELAY"] = "600000";
+  ASSERT_NO_FATAL_FAILURE(StartSystem(options));
+  CreateUser("writer", "WRITE");
+  std::string token = Login("writer");
+  HttpResponse response = system_->Call(
+      Service::kBlog,
+      Json("POST", "/blogs", {{"title", "Flushed"}, {"content", "on stop"}}, {Bearer(token)}));
+  ASSERT_EQ(response.status, 201) << response.error << response.body;
+  TraceResponse trace = MustTraceResponse(response);
+  EXPECT_TRUE(sink_.SpansOfTrace(trace.trace_id).empty())
+      << "nothing should be exported before the 10-minute schedule delay";
+  EXPECT_EQ(system_->StopAll(), "") << "SIGTERM should stop every service cleanly";
+  std::vector<ReceivedSpan> spans = sink_.SpansOfTrace(trace.trace_id);
+  TreeMatch match = MatchTree(
+      {kBlog, "POST /blogs", kServer, {AuthorizeCall(), {kBlog, "INSERT blogs", kClient, {}}}},
+      spans);
+  EXPECT_TRUE(match.ok) << match.message;
 }
 
 // The author service is down: blog answers 503 unavailable, with traceresponse, and its CLIENT
