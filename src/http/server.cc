@@ -19,7 +19,9 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
@@ -63,6 +65,12 @@ bool IsDisconnect(const error_code& ec) {
          ec == beast::error::timeout || ec == asio::error::operation_aborted ||
          ec == asio::error::connection_reset || ec == asio::error::eof ||
          ec == asio::error::broken_pipe || ec == asio::error::bad_descriptor;
+}
+
+// True for `Expect: 100-continue` (RFC 9110 section 10.1.1; the token is case-insensitive).
+bool ExpectsContinue(const bhttp::request_parser<bhttp::string_body>::value_type& req) {
+  std::string_view expect = req[bhttp::field::expect];
+  return beast::iequals(expect, "100-continue");
 }
 
 // Logs what escaped a connection coroutine; never rethrows (that would end the I/O thread).
@@ -337,6 +345,15 @@ asio::awaitable<void> Server::Impl::Serve(tcp::socket socket) {
                      "the request body exceeds " + std::to_string(options_.body_limit) + " bytes"};
     } else {
       parser.body_limit(options_.body_limit);
+      // Clients such as curl announce larger bodies and wait (about a second) for this.
+      if (ExpectsContinue(parser.get()) && !parser.is_done()) {
+        static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+        stream.expires_after(options_.write_timeout);
+        co_await asio::async_write(stream, asio::buffer(kContinue.data(), kContinue.size()),
+                                   asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) break;
+        stream.expires_after(options_.read_timeout);
+      }
       co_await bhttp::async_read(stream, buffer, parser,
                                  asio::redirect_error(asio::use_awaitable, ec));
       if (ec == bhttp::error::body_limit) {
@@ -363,7 +380,16 @@ asio::awaitable<void> Server::Impl::Serve(tcp::socket socket) {
     ctx.local_port = local_port;
     ctx.deadline = std::chrono::steady_clock::now() + options_.handler_timeout;
 
+    auto started = std::chrono::steady_clock::now();
     Response res = co_await Dispatch(req, ctx, reject);
+    if (Logger::Bg().Enabled(LogLevel::kDebug)) {
+      auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::steady_clock::now() - started);
+      LogFor(ctx).Debug("request", {{"method", req.method_string()},
+                                    {"route", ctx.route},
+                                    {"status", res.result_int()},
+                                    {"duration_ms", static_cast<std::int64_t>(ms.count())}});
+    }
     {
       std::lock_guard lock(mu_);
       if (stopping_) close = true;

@@ -160,6 +160,35 @@ TEST(ServerTest, BodyJustUnderTheLimitIsAccepted) {
   EXPECT_EQ(res->result_int(), 201u);
 }
 
+TEST(ServerTest, ExpectContinueGets100BeforeTheBody) {
+  RunningServer server(EchoRouter());
+  RawConnection conn(server.port());
+  std::string body = R"({"title":"x"})";
+  ASSERT_TRUE(
+      conn.Write("POST /items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                 "Expect: 100-continue\r\nContent-Length: " +
+                 std::to_string(body.size()) + "\r\n\r\n"));
+  auto interim = conn.Read();
+  ASSERT_TRUE(interim);
+  EXPECT_EQ(interim->result_int(), 100u);
+  ASSERT_TRUE(conn.Write(body));
+  auto res = conn.Read();
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->result_int(), 201u);
+  EXPECT_EQ(JsonOf(*res)["title"], "x");
+}
+
+TEST(ServerTest, ExpectContinueWithTooLargeBodyGets413Directly) {
+  RunningServer server(EchoRouter());
+  RawConnection conn(server.port());
+  ASSERT_TRUE(
+      conn.Write("POST /items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                 "Expect: 100-continue\r\nContent-Length: 2097152\r\n\r\n"));
+  auto res = conn.Read();
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->result_int(), 413u);
+}
+
 TEST(ServerTest, HeadersOver16KiBAre431) {
   RunningServer server(EchoRouter());
   RawConnection conn(server.port());
