@@ -1,15 +1,29 @@
 #include "telemetry/api/ids.h"
 
+#include <array>
+
 namespace blogtrace::telemetry::internal {
 namespace {
 constexpr char kHex[] = "0123456789abcdef";
 
-// -1 for a non-hex character; upper case allowed only when !lower_only.
+// Hex digit values; -1 for anything else. Upper case is marked -2 so lower-only parsing (W3C
+// traceparent) can reject it with the same lookup.
+constexpr std::array<std::int8_t, 256> MakeHexTable() {
+  std::array<std::int8_t, 256> t{};
+  for (auto& v : t) v = -1;
+  for (int c = '0'; c <= '9'; ++c)
+    t[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - '0');
+  for (int c = 'a'; c <= 'f'; ++c)
+    t[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - 'a' + 10);
+  for (int c = 'A'; c <= 'F'; ++c) t[static_cast<std::size_t>(c)] = -2;
+  return t;
+}
+constexpr std::array<std::int8_t, 256> kHexTable = MakeHexTable();
+
 inline int HexValue(char c, bool lower_only) noexcept {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (!lower_only && c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
+  int v = kHexTable[static_cast<unsigned char>(c)];
+  if (v == -2 && !lower_only) return (c | 0x20) - 'a' + 10;
+  return v;
 }
 }  // namespace
 

@@ -48,15 +48,15 @@ BatchSpanProcessor::~BatchSpanProcessor() {
 }
 
 void BatchSpanProcessor::OnEnd(SpanRecord* record) noexcept {
-  if (shut_down_.load(std::memory_order_relaxed) ||
-      queue_.SizeApprox() >= options_.max_queue_size || !queue_.TryPush(record)) {
-    if (!shut_down_.load(std::memory_order_relaxed))
-      dropped_.fetch_add(1, std::memory_order_relaxed);
+  const bool shut_down = shut_down_.load(std::memory_order_relaxed);
+  const std::size_t size = queue_.SizeApprox();
+  if (shut_down || size >= options_.max_queue_size || !queue_.TryPush(record)) {
+    if (!shut_down) dropped_.fetch_add(1, std::memory_order_relaxed);
     SpanRecord::Release(record);
     return;
   }
   // Wake the worker once per full batch, not per span.
-  if (options_.background_thread && queue_.SizeApprox() >= options_.max_export_batch_size) {
+  if (options_.background_thread && size + 1 >= options_.max_export_batch_size) {
     // Pairs with the fence in WorkerLoop: either the worker sees this span in the queue when it
     // checks before sleeping, or this thread sees wakeup_pending_ cleared and wakes it.
     std::atomic_thread_fence(std::memory_order_seq_cst);
