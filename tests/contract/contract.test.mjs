@@ -4,6 +4,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 
 import { System } from './lib/system.mjs';
 import { request, raw, TRACERESPONSE_RE } from './lib/http.mjs';
@@ -46,6 +48,9 @@ before(async () => {
   fx.jwksRes = jwks;
   fx.jwk = jwks.json?.keys?.[0];
   fx.publicKey = crypto.createPublicKey({ key: fx.jwk, format: 'jwk' });
+  // As the operator we hold DATA_DIR: with the system's own private key the claim rules are
+  // tested for themselves (a good signature over bad claims), not just the signature check.
+  fx.realKey = crypto.createPrivateKey(fs.readFileSync(path.join(sys.dataDir, 'jwt-private.pem')));
 }, { timeout: 180000 });
 
 after(() => sys.forceCleanup());
@@ -466,6 +471,34 @@ describe('author service: POST /authorize', () => {
     // Same claims, different bytes (a JSON escape): the signature covers bytes, not meaning.
     list['payload with escaped unicode permission (original signature)'] = `${h}.${b64u(unb64u(p).toString().replace('"permission":"WRITE"', '"permission":"WRIT\\u0045"'))}.${s}`;
     list['huge token (100 KB)'] = `${h}.${b64u('x'.repeat(75000))}.${s}`;
+    // Signed with the system's REAL key: only the claim/header rules can refuse these.
+    const real = (hdr, pl, alg = 'RS256') => make(hdr, pl, alg, fx.realKey);
+    list['REAL key: RS384'] = real({ ...header, alg: 'RS384' }, payload, 'RS384');
+    list['REAL key: RS512'] = real({ ...header, alg: 'RS512' }, payload, 'RS512');
+    list['REAL key: PS256'] = real({ ...header, alg: 'PS256' }, payload, 'PS256');
+    list['REAL key: RS256 signature under an RS384 header'] = `${b64uJson({ ...header, alg: 'RS384' })}.${p}.${b64u(crypto.sign('sha256', Buffer.from(`${b64uJson({ ...header, alg: 'RS384' })}.${p}`), fx.realKey))}`;
+    list['REAL key: missing exp'] = real(header, noExp);
+    list['REAL key: exp a string'] = real(header, { ...payload, exp: String(now + 600) });
+    list['REAL key: exp null'] = real(header, { ...payload, exp: null });
+    list['REAL key: expired (exp = now - 62 s)'] = real(header, { ...payload, iat: now - 1000, exp: now - 62 });
+    list['REAL key: expired long ago'] = real(header, { ...payload, iat: now - 100000, exp: now - 90000 });
+    list['REAL key: nbf in the future (now + 65 s)'] = real(header, { ...payload, nbf: now + 65 });
+    list['REAL key: iat in the future (now + 65 s)'] = real(header, { ...payload, iat: now + 65, exp: now + 3600 });
+    list['REAL key: iss wrong'] = real(header, { ...payload, iss: 'evil' });
+    list['REAL key: iss differs in case'] = real(header, { ...payload, iss: 'Blog-Authen' });
+    list['REAL key: iss missing'] = real(header, noIss);
+    list['REAL key: aud wrong'] = real(header, { ...payload, aud: 'other' });
+    list['REAL key: aud array without blog'] = real(header, { ...payload, aud: ['other', 'x'] });
+    list['REAL key: aud missing'] = real(header, noAud);
+    list['REAL key: aud empty string'] = real(header, { ...payload, aud: '' });
+    list['REAL key: kid missing'] = real({ alg: 'RS256', typ: 'JWT' }, payload);
+    list['REAL key: kid wrong'] = real({ ...header, kid: `${header.kid}x` }, payload);
+    list['REAL key: crit header'] = real({ ...header, crit: ['exp'] }, payload);
+    list['REAL key: crit header (empty list)'] = real({ ...header, crit: [] }, payload);
+    list['REAL key: alg none in header, RS256 signature'] = real({ ...header, alg: 'none' }, payload);
+    list['REAL key: payload a JSON array'] = real(header, '[1]');
+    list['REAL key: payload not JSON'] = real(header, 'hello');
+    list['REAL key: header not JSON'] = real('{alg', payload);
     list['token of the right shape with random bytes'] = `${h}.${p}.${b64u(crypto.randomBytes(unb64u(s).length))}`;
     list['a JWKS kid as token'] = header.kid;
     return list;
@@ -502,6 +535,13 @@ describe('author service: POST /authorize', () => {
   test('the untouched token is accepted (control for the forged list)', async () => {
     assertStatus(await authorize(bearer(fx.WRITE.token), { permission: 'WRITE' }), 200);
     assertStatus(await blogs('/blogs', { token: fx.READ.token }), 200);
+  });
+  test('control: a token WE sign with the real key and good claims is accepted (so REAL-key refusals are about the claims)', async () => {
+    const { header, payload } = decode(fx.WRITE.token);
+    const now = Math.floor(Date.now() / 1000);
+    const t = make(header, { ...payload, iat: now, exp: now + 600, jti: crypto.randomUUID() }, 'RS256', fx.realKey);
+    assertStatus(await authorize(bearer(t), { permission: 'WRITE' }), 200);
+    assertStatus(await blogs('/blogs', { token: t }), 200);
   });
 
   test('Authorization header forms', async (t) => {
@@ -829,6 +869,63 @@ describe('conventions on every service', () => {
       });
     }
   }
+});
+
+// ---- trace collector and query ------------------------------------------------------------------
+describe('trace collector and query API', () => {
+  const otlp = (body, ct) => request(sys.url('collector', '/v1/traces'), { method: 'POST', body, headers: { 'Content-Type': ct } });
+  test('POST /v1/traces: 200 for an empty OTLP/JSON request', async () => {
+    const res = await otlp('{}', 'application/json');
+    assert.equal(res.status, 200, describeRes(res));
+    const res2 = await otlp('{"resourceSpans":[]}', 'application/json');
+    assert.equal(res2.status, 200, describeRes(res2));
+  });
+  test('POST /v1/traces: 200 for an empty protobuf request', async () => {
+    const res = await otlp(Buffer.alloc(0), 'application/x-protobuf');
+    assert.equal(res.status, 200, describeRes(res));
+  });
+  test('POST /v1/traces: 415 for another content type', async () => {
+    const res = await otlp('{}', 'text/plain');
+    assert.equal(res.status, 415, describeRes(res));
+  });
+  test('POST /v1/traces: 400 for a body that does not decode', async () => {
+    const res = await otlp(Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f]), 'application/x-protobuf');
+    assert.equal(res.status, 400, describeRes(res));
+    const res2 = await otlp('{"resourceSpans": [', 'application/json');
+    assert.equal(res2.status, 400, describeRes(res2));
+  });
+  test('POST /v1/traces: 400 for gzip that is not gzip', async () => {
+    const res = await request(sys.url('collector', '/v1/traces'), { method: 'POST', body: '{}', headers: { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' } });
+    assert.equal(res.status, 400, describeRes(res));
+  });
+  test('query: GET /api/services → Jaeger envelope; the services appear once they have traced', async () => {
+    let res;
+    for (let i = 0; i < 40; i++) {
+      res = await request(sys.url('query', '/api/services'));
+      if (res.status === 200 && Array.isArray(res.json?.data) && res.json.data.includes('blog')) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    assert.equal(res.status, 200, describeRes(res));
+    assert.ok(Array.isArray(res.json.data));
+    for (const name of ['user', 'authen', 'author', 'blog']) assert.ok(res.json.data.some((d) => d.includes(name)), `service ${name} in ${res.text}`);
+  });
+  test('query: a traceresponse trace id can be looked up with GET /api/traces/{id}', async () => {
+    const r = await blogs('/blogs', { token: fx.READ.token });
+    const traceId = r.headers.traceresponse.split('-')[1];
+    let res;
+    for (let i = 0; i < 40; i++) {
+      res = await request(sys.url('query', `/api/traces/${traceId}`));
+      if (res.status === 200 && res.json?.data?.length) break;
+      await new Promise((r2) => setTimeout(r2, 250));
+    }
+    assert.equal(res.status, 200, describeRes(res));
+    assert.equal(res.json.data[0].traceID, traceId);
+  });
+  test('query: GET / serves the viewer (HTML)', async () => {
+    const res = await request(sys.url('query', '/'));
+    assert.equal(res.status, 200);
+    assert.match(String(res.headers['content-type']), /text\/html/);
+  });
 });
 
 // ---- shutdown (last) --------------------------------------------------------------------------
