@@ -484,6 +484,113 @@ TEST_F(SpanTreeTest, CallerTraceparentIsJoined) {
                     caller_trace);
 }
 
+// A token with a broken signature (401): the refusal is recorded where it is decided, on the
+// jwt.verify span, and 4xx leaves every SERVER span and jwt.verify with status unset.
+//   blog SERVER "GET /blogs"                401
+//   └─ blog CLIENT "POST /authorize"        401
+//      └─ author SERVER "POST /authorize"   401, auth.failure.reason=bad_signature
+//         └─ author INTERNAL "jwt.verify"   auth.failure.reason=bad_signature,
+//                                           event token.rejected {reason=bad_signature}
+TEST_F(SpanTreeTest, RejectedTokenTree) {
+  ASSERT_NO_FATAL_FAILURE(StartSystem());
+  CreateUser("reader", "READ");
+  std::string token = Login("reader");
+  ASSERT_FALSE(token.empty());
+  std::string tampered = token;
+  char& c = tampered[tampered.rfind('.') + 10];
+  c = c == 'A' ? 'B' : 'A';
+  HttpResponse response =
+      system_->Call(Service::kBlog, HttpRequest{"GET", "/blogs", {Bearer(tampered)}, ""});
+  ASSERT_EQ(response.status, 401) << response.error << response.body;
+  TraceResponse trace = MustTraceResponse(response);
+
+  std::vector<ReceivedSpan> spans =
+      ExpectTree(trace.trace_id, {kBlog, "GET /blogs", kServer, {AuthorizeCall()}});
+  const ReceivedSpan* verify = FindSpan(spans, kAuthor, "jwt.verify");
+  ASSERT_NE(verify, nullptr);
+  const auto* rejected = verify->Event("token.rejected");
+  ASSERT_NE(rejected, nullptr) << FormatReceived(spans);
+  EXPECT_EQ(ReceivedSpan::EventStringAttribute(*rejected, "reason"), "bad_signature");
+  EXPECT_EQ(verify->StringAttribute("auth.failure.reason"), "bad_signature");
+  EXPECT_EQ(verify->status_code(), Status::STATUS_CODE_UNSET) << "a refused token is not an error";
+  const ReceivedSpan* author = FindSpan(spans, kAuthor, "POST /authorize");
+  ASSERT_NE(author, nullptr);
+  EXPECT_EQ(author->IntAttribute("http.response.status_code"), 401);
+  EXPECT_EQ(author->status_code(), Status::STATUS_CODE_UNSET);
+  EXPECT_FALSE(author->Attribute("enduser.id")) << "no identity from a refused token";
+  const ReceivedSpan* server = FindSpan(spans, kBlog, "GET /blogs");
+  ExpectServerAttributes(server, Service::kBlog, "GET", "/blogs", "/blogs", 401);
+  ASSERT_NE(server, nullptr);
+  EXPECT_EQ(server->status_code(), Status::STATUS_CODE_UNSET);
+  ExpectNoSecrets(spans, {kPassword, token, tampered, tampered.substr(tampered.rfind('.') + 1)});
+}
+
+// A body that fails validation (400): event validation.failed {field, reason} on the SERVER span,
+// and no INSERT.
+TEST_F(SpanTreeTest, ValidationFailureTree) {
+  ASSERT_NO_FATAL_FAILURE(StartSystem());
+  CreateUser("writer", "WRITE");
+  std::string token = Login("writer");
+  HttpResponse response = system_->Call(
+      Service::kBlog,
+      Json("POST", "/blogs", {{"title", "   "}, {"content", "blank title"}}, {Bearer(token)}));
+  ASSERT_EQ(response.status, 400) << response.error << response.body;
+  TraceResponse trace = MustTraceResponse(response);
+
+  std::vector<ReceivedSpan> spans =
+      ExpectTree(trace.trace_id, {kBlog, "POST /blogs", kServer, {AuthorizeCall()}});
+  const ReceivedSpan* server = FindSpan(spans, kBlog, "POST /blogs");
+  ASSERT_NE(server, nullptr);
+  const auto* failed = server->Event("validation.failed");
+  ASSERT_NE(failed, nullptr) << FormatReceived(spans);
+  EXPECT_EQ(ReceivedSpan::EventStringAttribute(*failed, "field"), "title");
+  EXPECT_TRUE(ReceivedSpan::EventStringAttribute(*failed, "reason").has_value());
+  EXPECT_EQ(server->IntAttribute("http.response.status_code"), 400);
+  EXPECT_EQ(server->status_code(), Status::STATUS_CODE_UNSET);
+}
+
+// Creating a user (admin key):
+//   user SERVER "POST /users"
+//   ├─ user INTERNAL "password.hash"
+//   └─ user CLIENT "INSERT users"
+TEST_F(SpanTreeTest, CreateUserTree) {
+  ASSERT_NO_FATAL_FAILURE(StartSystem());
+  HttpResponse response = system_->Call(
+      Service::kUser, Json("POST", "/users",
+                           {{"username", "carol"}, {"password", kPassword}, {"permission", "READ"}},
+                           {{"X-Admin-Key", system_->admin_key()}}));
+  ASSERT_EQ(response.status, 201) << response.error << response.body;
+  TraceResponse trace = MustTraceResponse(response);
+  std::vector<ReceivedSpan> spans =
+      ExpectTree(trace.trace_id,
+                 {kUser,
+                  "POST /users",
+                  kServer,
+                  {{kUser, "password.hash", kInternal, {}}, {kUser, "INSERT users", kClient, {}}}});
+  ExpectServerAttributes(FindSpan(spans, kUser, "POST /users"), Service::kUser, "POST", "/users",
+                         "/users", 201);
+  ExpectDbAttributes(FindSpan(spans, kUser, "INSERT users"), "INSERT", "users");
+  ExpectAllUnset(spans);
+  ExpectNoSecrets(spans, {kPassword, system_->admin_key(), system_->internal_key()});
+}
+
+// A path no route matches (404): the SERVER span is named after the method alone, without
+// http.route.
+TEST_F(SpanTreeTest, UnknownRouteTree) {
+  ASSERT_NO_FATAL_FAILURE(StartSystem());
+  HttpResponse response =
+      system_->Call(Service::kBlog, HttpRequest{"GET", "/no/such/path", {}, ""});
+  ASSERT_EQ(response.status, 404) << response.error << response.body;
+  TraceResponse trace = MustTraceResponse(response);
+  std::vector<ReceivedSpan> spans = ExpectTree(trace.trace_id, {kBlog, "GET", kServer, {}});
+  const ReceivedSpan* server = FindSpan(spans, kBlog, "GET");
+  ASSERT_NE(server, nullptr);
+  EXPECT_FALSE(server->Attribute("http.route")) << "no route matched";
+  EXPECT_EQ(server->StringAttribute("url.path"), "/no/such/path");
+  EXPECT_EQ(server->IntAttribute("http.response.status_code"), 404);
+  EXPECT_EQ(server->status_code(), Status::STATUS_CODE_UNSET);
+}
+
 // An invalid traceparent (upper-case hex) is ignored: a new trace starts, with no parent.
 TEST_F(SpanTreeTest, InvalidTraceparentStartsNewTrace) {
   ASSERT_NO_FATAL_FAILURE(StartSystem());

@@ -38,12 +38,12 @@ std::vector<ReceivedSpan> BlogSpans() {
           MakeSpan("blog", "GET /blogs", kServer, "01", "")};
 }
 
-TEST(SpanTreeTest, MatchesExactTreeInAnyArrivalOrder) {
+TEST(SpanTreeMatcherTest, MatchesExactTreeInAnyArrivalOrder) {
   TreeMatch match = MatchTree(kBlogTree, BlogSpans());
   EXPECT_TRUE(match.ok) << match.message;
 }
 
-TEST(SpanTreeTest, ReportsMissingSpanWithBothTrees) {
+TEST(SpanTreeMatcherTest, ReportsMissingSpanWithBothTrees) {
   std::vector<ReceivedSpan> spans = BlogSpans();
   spans.erase(spans.begin());  // no jwt.verify
   TreeMatch match = MatchTree(kBlogTree, spans);
@@ -56,13 +56,13 @@ TEST(SpanTreeTest, ReportsMissingSpanWithBothTrees) {
       << match.message;
 }
 
-TEST(SpanTreeTest, RejectsExtraSpan) {
+TEST(SpanTreeMatcherTest, RejectsExtraSpan) {
   std::vector<ReceivedSpan> spans = BlogSpans();
   spans.push_back(MakeSpan("blog", "SELECT blogs", kClient, "06", "01"));
   EXPECT_FALSE(MatchTree(kBlogTree, spans).ok);
 }
 
-TEST(SpanTreeTest, RepeatedNodeAcceptsOneOrMoreSiblings) {
+TEST(SpanTreeMatcherTest, RepeatedNodeAcceptsOneOrMoreSiblings) {
   ExpectedSpan tree = kBlogTree;
   tree.children[1].repeated = true;
   std::vector<ReceivedSpan> spans = BlogSpans();
@@ -74,13 +74,13 @@ TEST(SpanTreeTest, RepeatedNodeAcceptsOneOrMoreSiblings) {
   EXPECT_FALSE(MatchTree(tree, spans).ok);
 }
 
-TEST(SpanTreeTest, RejectsSpanUnderWrongParent) {
+TEST(SpanTreeMatcherTest, RejectsSpanUnderWrongParent) {
   std::vector<ReceivedSpan> spans = BlogSpans();
   spans[1].parent_span_id = "03";  // SELECT under the author SERVER span
   EXPECT_FALSE(MatchTree(kBlogTree, spans).ok);
 }
 
-TEST(SpanTreeTest, RejectsWrongKindNameOrService) {
+TEST(SpanTreeMatcherTest, RejectsWrongKindNameOrService) {
   for (int which = 0; which < 3; ++which) {
     std::vector<ReceivedSpan> spans = BlogSpans();
     if (which == 0) spans[0].proto.set_kind(kClient);
@@ -90,7 +90,7 @@ TEST(SpanTreeTest, RejectsWrongKindNameOrService) {
   }
 }
 
-TEST(SpanTreeTest, OrphanIsASecondRoot) {
+TEST(SpanTreeMatcherTest, OrphanIsASecondRoot) {
   std::vector<ReceivedSpan> spans = BlogSpans();
   spans[0].parent_span_id = "99";
   TreeMatch match = MatchTree(kBlogTree, spans);
@@ -98,7 +98,7 @@ TEST(SpanTreeTest, OrphanIsASecondRoot) {
   EXPECT_NE(match.message.find("parent 99 not received"), std::string::npos) << match.message;
 }
 
-TEST(SpanTreeTest, RootParentMustBeTheCallersSpan) {
+TEST(SpanTreeMatcherTest, RootParentMustBeTheCallersSpan) {
   std::vector<ReceivedSpan> spans = BlogSpans();
   spans[4].parent_span_id = "b7ad6b7169203331";
   EXPECT_FALSE(MatchTree(kBlogTree, spans).ok);  // a parent where none is expected
@@ -106,13 +106,13 @@ TEST(SpanTreeTest, RootParentMustBeTheCallersSpan) {
   EXPECT_FALSE(MatchTree(kBlogTree, spans, "b7ad6b7169203332").ok);
 }
 
-TEST(SpanTreeTest, EmptyTraceIsReported) {
+TEST(SpanTreeMatcherTest, EmptyTraceIsReported) {
   TreeMatch match = MatchTree(kBlogTree, {});
   EXPECT_FALSE(match.ok);
   EXPECT_NE(match.message.find("(no spans)"), std::string::npos);
 }
 
-TEST(SpanTreeTest, FindSpanByServiceAndName) {
+TEST(SpanTreeMatcherTest, FindSpanByServiceAndName) {
   std::vector<ReceivedSpan> spans = BlogSpans();
   ASSERT_NE(FindSpan(spans, "blog", "POST /authorize"), nullptr);
   EXPECT_EQ(FindSpan(spans, "blog", "POST /authorize")->span_id, "02");
