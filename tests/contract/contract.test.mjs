@@ -188,6 +188,68 @@ describe('user service: POST /users', () => {
   });
 });
 
+describe('user service: uniqueness and matching edge cases', () => {
+  test('concurrent creation of one name in different cases: exactly one 201, the rest 409', async () => {
+    const base = uniq('Race');
+    const variants = Array.from({ length: 12 }, (_, i) => (i % 3 === 0 ? base.toUpperCase() : i % 3 === 1 ? base.toLowerCase() : base));
+    const results = await Promise.all(variants.map((username) => createUser({ username, password: 'correct horse', permission: 'READ' })));
+    const codes = results.map((r) => r.status).sort();
+    assert.equal(codes.filter((c) => c === 201).length, 1, `codes ${codes}`);
+    assert.equal(codes.filter((c) => c === 409).length, variants.length - 1, `codes ${codes}`);
+  });
+  test('"_" and "." in a name are literal characters (no LIKE/regex matching)', async () => {
+    const tail = uniq('').replace(/^_/, '');
+    const a = await createUser({ username: `q1w${tail}`, password: 'correct horse', permission: 'READ' });
+    assertStatus(a, 201);
+    assertStatus(await createUser({ username: `q_w${tail}`, password: 'correct horse', permission: 'READ' }), 201);
+    assertStatus(await createUser({ username: `q.w${tail}`, password: 'correct horse', permission: 'READ' }), 201);
+    const b = await createUser({ username: `z1z${tail}`, password: 'correct horse', permission: 'READ' });
+    assertStatus(b, 201);
+    assertError(await login(`z_z${tail}`, 'correct horse'), 401);
+    assertError(await login(`z.z${tail}`, 'correct horse'), 401);
+  });
+  test('login: a prefix, a longer name, or surrounding spaces are other users', async () => {
+    const u = fx.READ.user.username;
+    assertError(await login(u.slice(0, -1), PASSWORD), 401);
+    assertError(await login(`${u}x`, PASSWORD), 401);
+    assertError(await login(` ${u}`, PASSWORD), 401);
+    assertError(await login(`${u} `, PASSWORD), 401);
+  });
+  test('passwords are compared in full: a NUL inside, a 72-byte prefix, a prefix, a case change all fail', async () => {
+    const username = uniq('pw');
+    const password = 'p'.repeat(72) + 'TAIL-of-a-long-password';
+    assertStatus(await createUser({ username, password, permission: 'READ' }), 201);
+    assertStatus(await login(username, password), 200);
+    assertError(await login(username, password.slice(0, 72)), 401);
+    assertError(await login(username, password.slice(0, -1)), 401);
+    assertError(await login(username, password.toUpperCase()), 401);
+    assertError(await login(username, `${password}x`), 401);
+    const u2 = uniq('nul');
+    const withNul = 'abcdefgh\u0000XYZ';
+    const made = await createUser({ username: u2, password: withNul, permission: 'READ' });
+    // A NUL is a byte like any other in 8–128 bytes; refusing it (400) would also be defensible.
+    assert.ok([201, 400].includes(made.status), describeRes(made));
+    if (made.status === 201) {
+      assertError(await login(u2, 'abcdefgh'), 401);
+      assertStatus(await login(u2, withNul), 200);
+    }
+  });
+  test('the token name is the name as stored, whatever case was typed at login', async () => {
+    const u = fx.WRITE.user;
+    const res = await login(u.username.toUpperCase(), PASSWORD);
+    assertStatus(res, 200);
+    assert.equal(decode(res.json.token).payload.name, u.username);
+  });
+  for (const id of ['%00', '..', '%2e%2e', "1'%20OR%20'1'='1", 'x'.repeat(2000), '%F0%9F%98%80']) {
+    test(`GET /users/${id.slice(0, 20)} → 404, not 500`, async () => {
+      assertError(await request(sys.url('user', `/users/${id}`), { headers: { 'X-Admin-Key': sys.adminKey } }), 404);
+    });
+    test(`GET /blogs/${id.slice(0, 20)} → 404, not 500`, async () => {
+      assertError(await blogs(`/blogs/${id}`, { token: fx.READ.token }), 404);
+    });
+  }
+});
+
 describe('user service: GET /users/{id}', () => {
   test('200 the user as created, never the hash', async () => {
     const u = fx.WRITE.user;
@@ -643,6 +705,32 @@ describe('blog service', () => {
     assert.notEqual(res.json.id, 'mine');
     assert.notEqual(res.json.created_at, '2000-01-01T00:00:00Z');
   });
+  test('concurrent creates: paging with limit 3 returns each exactly once (ties broken by id)', async () => {
+    const made = await Promise.all(Array.from({ length: 15 }, (_, i) => post({ title: `tie ${i}`, content: 'c' })));
+    for (const r of made) assertStatus(r, 201);
+    const ids = new Set(made.map((r) => r.json.id));
+    const seen = [];
+    for (let offset = 0; offset < 15; offset += 3) {
+      const res = await blogs(`/blogs?limit=3&offset=${offset}`, { token: fx.READ.token });
+      assertStatus(res, 200);
+      seen.push(...res.json.blogs.map((b) => b.id));
+    }
+    assert.equal(new Set(seen).size, 15, 'overlap between pages');
+    assert.deepEqual(new Set(seen), ids, 'the 15 newest are the 15 just made');
+  });
+  test('U+2028, U+200B and U+FEFF are not control characters (201)', async () => {
+    const res = await post({ title: 'sep\u2028zw\u200bbom\ufeff', content: 'ok\u2029' });
+    assertStatus(res, 201);
+  });
+  test('OPTIONS /blogs → 405 with Allow', async () => {
+    const res = await blogs('/blogs', { method: 'OPTIONS' });
+    assertError(res, 405);
+    assert.ok(res.headers.allow);
+  });
+  test('success responses are application/json', async () => {
+    const res = await blogs('/blogs', { token: fx.READ.token });
+    assert.match(String(res.headers['content-type']), /^application\/json/);
+  });
   test('GET /blogs/{unknown} → 404', async () => {
     assertError(await blogs('/blogs/does-not-exist', { token: fx.READ.token }), 404);
   });
@@ -799,10 +887,12 @@ describe('conventions on every service', () => {
       const res = await raw(sys.addr[s], `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: ${'a'.repeat(17 * 1024)}\r\nConnection: close\r\n\r\n`);
       assertError(res, 431);
     });
-    test(`${s}: 431 for more than 16 KiB in many headers, and for 101 headers`, async () => {
+    test(`${s}: 431 for more than 16 KiB of headers in all (40 headers of 500 bytes)`, async () => {
       let many = '';
       for (let i = 0; i < 40; i++) many += `X-P${i}: ${'b'.repeat(500)}\r\n`;
       assertError(await raw(sys.addr[s], `GET /healthz HTTP/1.1\r\nHost: x\r\n${many}Connection: close\r\n\r\n`), 431);
+    });
+    test(`${s}: 431 for 101 headers; 92 are fine`, async () => {
       let h101 = '';
       for (let i = 0; i < 100; i++) h101 += `X-H${i}: v\r\n`;
       // Host + 100 X-H + Connection = 102 > 100
@@ -810,6 +900,20 @@ describe('conventions on every service', () => {
       let h90 = '';
       for (let i = 0; i < 90; i++) h90 += `X-H${i}: v\r\n`;
       assertStatus(await raw(sys.addr[s], `GET /healthz HTTP/1.1\r\nHost: x\r\n${h90}Connection: close\r\n\r\n`), 200);
+    });
+    test(`${s}: 413 from Content-Length alone, without waiting for the body`, async () => {
+      const res = await raw(sys.addr[s], `POST ${POSTS[s]} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${8 * 1024 * 1024}\r\n\r\n`, undefined, { timeoutMs: 10000 });
+      assertError(res, 413);
+    });
+    test(`${s}: deeply nested JSON (1 MiB of brackets) is a 4xx, not a crash`, async () => {
+      const depth = 500000;
+      const body = '['.repeat(depth) + ']'.repeat(depth);
+      const headers = { 'Content-Type': 'application/json' };
+      if (s === 'user') headers['X-Admin-Key'] = sys.adminKey;
+      if (s === 'author' || s === 'blog') headers.Authorization = bearer(fx.WRITE.token);
+      const res = await request(sys.url(s, POSTS[s]), { method: 'POST', body, headers });
+      assertError(res, 400);
+      assertStatus(await request(sys.url(s, '/healthz')), 200);
     });
     test(`${s}: 431 comes before authentication and routing`, async () => {
       assertError(await raw(sys.addr[s], `POST /no/such HTTP/1.1\r\nHost: x\r\nX-Pad: ${'a'.repeat(17 * 1024)}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`), 431);
