@@ -13,8 +13,12 @@ std::string_view PermissionName(Permission permission) noexcept {
 }
 
 std::optional<Permission> ParsePermission(std::string_view text) noexcept {
-  if (text == "READ") return Permission::kRead;
-  if (text == "WRITE") return Permission::kWrite;
+  if (text == "READ") {
+    return Permission::kRead;
+  }
+  if (text == "WRITE") {
+    return Permission::kWrite;
+  }
   return std::nullopt;
 }
 

@@ -13,13 +13,17 @@ Result<std::unique_ptr<Store>> OpenStore(const StoreLocation& location, telemetr
   switch (location.kind) {
     case StoreKind::kSqlite: {
       auto store = OpenSqliteStore(location.sqlite_path, tracer, clock);
-      if (!store.ok()) return std::move(store).error();
+      if (!store.ok()) {
+        return std::move(store).error();
+      }
       return std::unique_ptr<Store>(std::move(store).value());
     }
     case StoreKind::kMongoDb: {
 #ifdef BLOGTRACE_HAVE_MONGODB
       auto store = OpenMongoStore(location.mongodb_uri, tracer, clock);
-      if (!store.ok()) return std::move(store).error();
+      if (!store.ok()) {
+        return std::move(store).error();
+      }
       return std::unique_ptr<Store>(std::move(store).value());
 #else
       return Error::Internal("STORE=mongodb, but this build has no MongoDB support (libmongoc)");

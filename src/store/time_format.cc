@@ -12,10 +12,14 @@ using std::chrono::system_clock;
 
 // Reads exactly `n` decimal digits at text[pos]; -1 when they are not all digits.
 int Digits(std::string_view text, std::size_t pos, std::size_t n) {
-  if (pos + n > text.size()) return -1;
+  if (pos + n > text.size()) {
+    return -1;
+  }
   int value = 0;
   for (std::size_t i = pos; i < pos + n; ++i) {
-    if (text[i] < '0' || text[i] > '9') return -1;
+    if (text[i] < '0' || text[i] > '9') {
+      return -1;
+    }
     value = value * 10 + (text[i] - '0');
   }
   return value;
@@ -60,7 +64,9 @@ std::optional<system_clock::time_point> ParseRfc3339(std::string_view text) {
                                         std::chrono::month{static_cast<unsigned>(month)},
                                         std::chrono::day{static_cast<unsigned>(day)}};
   // A leap second (60) is accepted and folded into the next second, as POSIX time does.
-  if (!ymd.ok() || hour > 23 || minute > 59 || second > 60) return std::nullopt;
+  if (!ymd.ok() || hour > 23 || minute > 59 || second > 60) {
+    return std::nullopt;
+  }
 
   std::size_t pos = 19;
   int millis = 0;
@@ -68,14 +74,22 @@ std::optional<system_clock::time_point> ParseRfc3339(std::string_view text) {
     ++pos;
     const std::size_t start = pos;
     while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
-      if (pos - start < 3) millis = millis * 10 + (text[pos] - '0');
+      if (pos - start < 3) {
+        millis = millis * 10 + (text[pos] - '0');
+      }
       ++pos;
     }
     const std::size_t digits = pos - start;
-    if (digits == 0) return std::nullopt;
-    for (std::size_t i = digits; i < 3; ++i) millis *= 10;
+    if (digits == 0) {
+      return std::nullopt;
+    }
+    for (std::size_t i = digits; i < 3; ++i) {
+      millis *= 10;
+    }
   }
-  if (pos >= text.size()) return std::nullopt;
+  if (pos >= text.size()) {
+    return std::nullopt;
+  }
   int offset_minutes = 0;
   if (text[pos] == 'Z' || text[pos] == 'z') {
     ++pos;
@@ -83,13 +97,17 @@ std::optional<system_clock::time_point> ParseRfc3339(std::string_view text) {
     const int sign = text[pos] == '-' ? -1 : 1;
     const int oh = Digits(text, pos + 1, 2);
     const int om = Digits(text, pos + 4, 2);
-    if (oh < 0 || om < 0 || text[pos + 3] != ':' || oh > 23 || om > 59) return std::nullopt;
+    if (oh < 0 || om < 0 || text[pos + 3] != ':' || oh > 23 || om > 59) {
+      return std::nullopt;
+    }
     offset_minutes = sign * (oh * 60 + om);
     pos += 6;
   } else {
     return std::nullopt;
   }
-  if (pos != text.size()) return std::nullopt;
+  if (pos != text.size()) {
+    return std::nullopt;
+  }
 
   const auto local = std::chrono::sys_days{ymd} + std::chrono::hours{hour} +
                      std::chrono::minutes{minute} + std::chrono::seconds{second} +

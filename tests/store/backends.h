@@ -30,7 +30,9 @@ class SqliteBackend {
   SqliteBackend() {
     std::string pattern =
         (std::filesystem::temp_directory_path() / "blogtrace-store-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) std::abort();
+    if (mkdtemp(pattern.data()) == nullptr) {
+      std::abort();
+    }
     dir_ = pattern;
   }
   ~SqliteBackend() {
@@ -43,7 +45,9 @@ class SqliteBackend {
   // Opens the backend's database (the same one on every call).
   Result<std::unique_ptr<Store>> Open(telemetry::Tracer& tracer, const Clock& clock) const {
     auto store = OpenSqliteStore(path(), tracer, clock);
-    if (!store.ok()) return std::move(store).error();
+    if (!store.ok()) {
+      return std::move(store).error();
+    }
     return std::unique_ptr<Store>(std::move(store).value());
   }
   // The expected db.namespace.
@@ -69,7 +73,9 @@ class MongoBackend {
   std::optional<std::string> SkipReason() const { return skip_reason_; }
   Result<std::unique_ptr<Store>> Open(telemetry::Tracer& tracer, const Clock& clock) const {
     auto store = OpenMongoStore(uri_, tracer, clock);
-    if (!store.ok()) return std::move(store).error();
+    if (!store.ok()) {
+      return std::move(store).error();
+    }
     return std::unique_ptr<Store>(std::move(store).value());
   }
   std::string Namespace() const { return database_; }

@@ -24,14 +24,18 @@ TEST(NewId, IsACanonicalUuidVersion7WithTheTimeInFront) {
   EXPECT_EQ(id[18], '-');
   EXPECT_NE(std::string("89ab").find(id[19]), std::string::npos);  // RFC 9562 variant
   EXPECT_EQ(id[23], '-');
-  for (char c : id) EXPECT_TRUE(c == '-' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+  for (char c : id) {
+    EXPECT_TRUE(c == '-' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+  }
 }
 
 TEST(NewId, LaterTimesSortLaterAndIdsAreUnique) {
   const auto t = system_clock::time_point(milliseconds(1795000000000));
   EXPECT_LT(NewId(t), NewId(t + milliseconds(1)));
   std::set<std::string> ids;
-  for (int i = 0; i < 10000; ++i) ids.insert(NewId(t));
+  for (int i = 0; i < 10000; ++i) {
+    ids.insert(NewId(t));
+  }
   EXPECT_EQ(ids.size(), 10000u);
 }
 

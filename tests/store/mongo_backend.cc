@@ -14,7 +14,9 @@ namespace {
 std::string TestServer() {
   const char* uri = std::getenv("MONGODB_TEST_URI");
   std::string server = uri != nullptr && *uri != '\0' ? uri : "mongodb://127.0.0.1:27017";
-  while (!server.empty() && server.back() == '/') server.pop_back();
+  while (!server.empty() && server.back() == '/') {
+    server.pop_back();
+  }
   return server;
 }
 
@@ -22,10 +24,14 @@ std::string TestServer() {
 bool RunCommand(const std::string& uri_text, const char* database, const char* command_name) {
   mongoc_init();
   mongo::UriPtr uri(mongoc_uri_new_with_error(uri_text.c_str(), nullptr));
-  if (uri == nullptr) return false;
+  if (uri == nullptr) {
+    return false;
+  }
   mongoc_uri_set_option_as_int32(uri.get(), MONGOC_URI_SERVERSELECTIONTIMEOUTMS, 1000);
   mongoc_client_t* client = mongoc_client_new_from_uri(uri.get());
-  if (client == nullptr) return false;
+  if (client == nullptr) {
+    return false;
+  }
   mongo::BsonPtr command = mongo::NewBson();
   BSON_APPEND_INT32(command.get(), command_name, 1);
   mongo::Reply reply;
@@ -50,7 +56,9 @@ MongoBackend::MongoBackend() : server_(TestServer()) {
 }
 
 MongoBackend::~MongoBackend() {
-  if (!skip_reason_) RunCommand(server_ + "/" + database_, database_.c_str(), "dropDatabase");
+  if (!skip_reason_) {
+    RunCommand(server_ + "/" + database_, database_.c_str(), "dropDatabase");
+  }
 }
 
 }  // namespace blogtrace::store::testing

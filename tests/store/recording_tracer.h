@@ -31,13 +31,17 @@ struct RecordedSpan {
   // The string attribute `key`, or nullopt when absent or not a string.
   std::optional<std::string> String(const std::string& key) const {
     auto it = attributes.find(key);
-    if (it == attributes.end() || !std::holds_alternative<std::string>(it->second)) return {};
+    if (it == attributes.end() || !std::holds_alternative<std::string>(it->second)) {
+      return {};
+    }
     return std::get<std::string>(it->second);
   }
   // The integer attribute `key`, or nullopt when absent or not an integer.
   std::optional<std::int64_t> Int(const std::string& key) const {
     auto it = attributes.find(key);
-    if (it == attributes.end() || !std::holds_alternative<std::int64_t>(it->second)) return {};
+    if (it == attributes.end() || !std::holds_alternative<std::int64_t>(it->second)) {
+      return {};
+    }
     return std::get<std::int64_t>(it->second);
   }
 };
@@ -46,13 +50,21 @@ class RecordingTracer final : public telemetry::Tracer {
  public:
   telemetry::Span StartSpan(std::string_view name,
                             const telemetry::StartSpanOptions& options) noexcept override {
-    auto* backend = new Backend(*this);
-    backend->span.name = std::string(name);
+    Backend* backend = nullptr;
+    try {
+      backend = new Backend(*this);
+      backend->span.name = std::string(name);
+    } catch (...) {
+      delete backend;
+      return {};
+    }
     backend->span.kind = options.kind;
     std::array<std::uint8_t, 16> trace{};
     std::array<std::uint8_t, 8> id{};
     const std::uint64_t n = ++next_id_;
-    for (int i = 0; i < 8; ++i) id[7 - i] = static_cast<std::uint8_t>(n >> (8 * i));
+    for (int i = 0; i < 8; ++i) {
+      id[7 - i] = static_cast<std::uint8_t>(n >> (8 * i));
+    }
     if (options.parent != nullptr && options.parent->span_context.IsValid()) {
       backend->span.parent = options.parent->span_context;
       trace = options.parent->span_context.trace_id().bytes();
@@ -81,6 +93,12 @@ class RecordingTracer final : public telemetry::Tracer {
     explicit Backend(RecordingTracer& tracer) : tracer_(tracer) {}
     void SetAttribute(std::string_view key,
                       const telemetry::AttributeValue& value) noexcept override {
+      try {
+        SetAttributeOrThrow(key, value);
+      } catch (...) {
+      }
+    }
+    void SetAttributeOrThrow(std::string_view key, const telemetry::AttributeValue& value) {
       std::visit(
           [&](const auto& v) {
             using V = std::decay_t<decltype(v)>;
@@ -99,13 +117,22 @@ class RecordingTracer final : public telemetry::Tracer {
                  std::span<const telemetry::KeyValue>) noexcept override {}
     void SetStatus(telemetry::StatusCode code, std::string_view description) noexcept override {
       span.status = code;
-      span.status_description = std::string(description);
+      try {
+        span.status_description = std::string(description);
+      } catch (...) {
+      }
     }
-    void UpdateName(std::string_view name) noexcept override { span.name = std::string(name); }
+    void UpdateName(std::string_view name) noexcept override {
+      try {
+        span.name = std::string(name);
+      } catch (...) {
+      }
+    }
     void End(std::optional<std::chrono::system_clock::time_point>) noexcept override {
-      {
+      try {
         std::lock_guard lock(tracer_.mutex_);
         tracer_.spans_.push_back(std::move(span));
+      } catch (...) {
       }
       delete this;
     }

@@ -23,7 +23,9 @@ using testing::SqliteBackend;
 class RawDb {
  public:
   explicit RawDb(const std::string& path) {
-    if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK) ADD_FAILURE() << "raw open failed";
+    if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK) {
+      ADD_FAILURE() << "raw open failed";
+    }
   }
   ~RawDb() { sqlite3_close(db_); }
   std::string Text(const char* sql) {
@@ -147,7 +149,9 @@ TEST_F(SqliteStoreTest, TwoStoresOnOneFileWriteConcurrently) {
       Store& store = t % 2 == 0 ? static_cast<Store&>(**first) : static_cast<Store&>(**second);
       threads.emplace_back([&store, &failures, this] {
         for (int i = 0; i < 25; ++i) {
-          if (!store.blogs().Create(ctx_, {"t", "c", "a", "b"}).ok()) ++failures;
+          if (!store.blogs().Create(ctx_, {"t", "c", "a", "b"}).ok()) {
+            ++failures;
+          }
         }
       });
     }
@@ -165,11 +169,17 @@ TEST_F(SqliteStoreTest, ACreatedBlogSurvivesTheProcessBeingKilledAtOnce) {
   if (child == 0) {
     close(fds[0]);
     auto store = OpenSqliteStore(backend_.path(), tracer_);
-    if (!store.ok()) _exit(2);
+    if (!store.ok()) {
+      _exit(2);
+    }
     auto blog = (*store)->blogs().Create(ctx_, {"durable", "c", "a", "b"});
-    if (!blog.ok()) _exit(3);
+    if (!blog.ok()) {
+      _exit(3);
+    }
     const std::string line = blog->id + "\n";
-    if (write(fds[1], line.data(), line.size()) != static_cast<ssize_t>(line.size())) _exit(4);
+    if (write(fds[1], line.data(), line.size()) != static_cast<ssize_t>(line.size())) {
+      _exit(4);
+    }
     raise(SIGKILL);  // no destructors, no close, no checkpoint
     _exit(5);
   }
@@ -177,7 +187,9 @@ TEST_F(SqliteStoreTest, ACreatedBlogSurvivesTheProcessBeingKilledAtOnce) {
   std::string id;
   char buffer[64];
   ssize_t n;
-  while ((n = read(fds[0], buffer, sizeof buffer)) > 0) id.append(buffer, static_cast<size_t>(n));
+  while ((n = read(fds[0], buffer, sizeof buffer)) > 0) {
+    id.append(buffer, static_cast<size_t>(n));
+  }
   close(fds[0]);
   int status = 0;
   ASSERT_EQ(waitpid(child, &status, 0), child);

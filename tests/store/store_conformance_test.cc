@@ -26,7 +26,9 @@ template <typename Backend>
 class StoreConformanceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (auto reason = backend_.SkipReason()) GTEST_SKIP() << *reason;
+    if (auto reason = backend_.SkipReason()) {
+      GTEST_SKIP() << *reason;
+    }
     store_ = OpenOrDie();
   }
 
@@ -117,7 +119,9 @@ TYPED_TEST(StoreConformanceTest, MissingUsersAreNotFound) {
 
 TYPED_TEST(StoreConformanceTest, StoresUnicodeBlogsWhole) {
   std::string long_content;
-  for (int i = 0; i < 5000; ++i) long_content += "é😀中\t";  // 20,000 code points, 45,000 bytes
+  for (int i = 0; i < 5000; ++i) {
+    long_content += "é😀中\t";  // 20,000 code points, 45,000 bytes
+  }
   const NewBlog input{"Grüße, 世界 👋 — naïve café", long_content, "user-42", "Zoë"};
   auto created = this->blogs().Create(this->ctx_, input);
   ASSERT_TRUE(created.ok()) << created.error().message;
@@ -142,9 +146,13 @@ TYPED_TEST(StoreConformanceTest, MissingBlogsAreNotFound) {
 
 TYPED_TEST(StoreConformanceTest, ListsNewestFirstWithTiesBrokenByIdDescending) {
   std::vector<Blog> at_t0, at_t1;
-  for (int i = 0; i < 3; ++i) at_t0.push_back(this->CreateBlog("old " + std::to_string(i)));
+  for (int i = 0; i < 3; ++i) {
+    at_t0.push_back(this->CreateBlog("old " + std::to_string(i)));
+  }
   this->clock_.Advance(milliseconds(1));
-  for (int i = 0; i < 3; ++i) at_t1.push_back(this->CreateBlog("mid " + std::to_string(i)));
+  for (int i = 0; i < 3; ++i) {
+    at_t1.push_back(this->CreateBlog("mid " + std::to_string(i)));
+  }
   this->clock_.Advance(std::chrono::hours(24));
   const Blog newest = this->CreateBlog("new");
   // Blogs created earlier but listed by their time, not by insertion.
@@ -155,15 +163,21 @@ TYPED_TEST(StoreConformanceTest, ListsNewestFirstWithTiesBrokenByIdDescending) {
   std::sort(at_t0.begin(), at_t0.end(), by_id_desc);
   std::sort(at_t1.begin(), at_t1.end(), by_id_desc);
   std::vector<std::string> expected{newest.id};
-  for (const Blog& b : at_t1) expected.push_back(b.id);
-  for (const Blog& b : at_t0) expected.push_back(b.id);
+  for (const Blog& b : at_t1) {
+    expected.push_back(b.id);
+  }
+  for (const Blog& b : at_t0) {
+    expected.push_back(b.id);
+  }
   expected.push_back(oldest.id);
 
   auto page = this->blogs().List(this->ctx_, 100, 0);
   ASSERT_TRUE(page.ok()) << page.error().message;
   EXPECT_EQ(page->total, 8);
   std::vector<std::string> got;
-  for (const Blog& b : page->blogs) got.push_back(b.id);
+  for (const Blog& b : page->blogs) {
+    got.push_back(b.id);
+  }
   EXPECT_EQ(got, expected);
   EXPECT_EQ(page->blogs.front(), newest);
 }
@@ -171,7 +185,9 @@ TYPED_TEST(StoreConformanceTest, ListsNewestFirstWithTiesBrokenByIdDescending) {
 TYPED_TEST(StoreConformanceTest, PagesNeverOverlapOrMissBlogs) {
   std::set<std::string> all;
   for (int i = 0; i < 23; ++i) {
-    if (i % 4 == 0) this->clock_.Advance(milliseconds(7));  // groups of equal times
+    if (i % 4 == 0) {
+      this->clock_.Advance(milliseconds(7));  // groups of equal times
+    }
     all.insert(this->CreateBlog("post " + std::to_string(i)).id);
   }
   auto full = this->blogs().List(this->ctx_, 100, 0);
@@ -184,10 +200,14 @@ TYPED_TEST(StoreConformanceTest, PagesNeverOverlapOrMissBlogs) {
     ASSERT_TRUE(page.ok()) << page.error().message;
     EXPECT_EQ(page->total, 23);
     EXPECT_EQ(page->blogs.size(), static_cast<std::size_t>(std::clamp(23 - offset, 0, 5)));
-    for (const Blog& b : page->blogs) paged.push_back(b.id);
+    for (const Blog& b : page->blogs) {
+      paged.push_back(b.id);
+    }
   }
   ASSERT_EQ(paged.size(), 23u);
-  for (std::size_t i = 0; i < paged.size(); ++i) EXPECT_EQ(paged[i], full->blogs[i].id) << i;
+  for (std::size_t i = 0; i < paged.size(); ++i) {
+    EXPECT_EQ(paged[i], full->blogs[i].id) << i;
+  }
   EXPECT_EQ(std::set<std::string>(paged.begin(), paged.end()), all);
 }
 
@@ -214,6 +234,7 @@ TYPED_TEST(StoreConformanceTest, ConcurrentBlogCreatesAllSucceedAndAreCounted) {
   std::vector<std::vector<std::string>> ids(kThreads);
   {
     std::vector<std::jthread> threads;
+    threads.reserve(kThreads);
     for (int t = 0; t < kThreads; ++t) {
       threads.emplace_back([&, t] {
         for (int i = 0; i < kPerThread; ++i) {
@@ -225,14 +246,18 @@ TYPED_TEST(StoreConformanceTest, ConcurrentBlogCreatesAllSucceedAndAreCounted) {
             continue;
           }
           ids[t].push_back(blog->id);
-          if (i % 10 == 0 && !this->blogs().List(this->ctx_, 10, 0).ok()) ++failures;
+          if (i % 10 == 0 && !this->blogs().List(this->ctx_, 10, 0).ok()) {
+            ++failures;
+          }
         }
       });
     }
   }
   EXPECT_EQ(failures.load(), 0);
   std::set<std::string> unique;
-  for (const auto& list : ids) unique.insert(list.begin(), list.end());
+  for (const auto& list : ids) {
+    unique.insert(list.begin(), list.end());
+  }
   EXPECT_EQ(unique.size(), static_cast<std::size_t>(kThreads * kPerThread));
   auto page = this->blogs().List(this->ctx_, 100, 0);
   ASSERT_TRUE(page.ok());
@@ -245,6 +270,7 @@ TYPED_TEST(StoreConformanceTest, ConcurrentCreatesOfOneUsernameLetExactlyOneWin)
   std::atomic<int> created{0}, conflicts{0}, other{0};
   {
     std::vector<std::jthread> threads;
+    threads.reserve(kThreads);
     for (int t = 0; t < kThreads; ++t) {
       threads.emplace_back([&, t] {
         auto user = this->users().Create(

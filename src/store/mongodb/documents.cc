@@ -12,7 +12,9 @@ namespace {
 
 // Appends return false when the document would exceed BSON's size limit.
 bool AppendText(bson_t* doc, const char* key, std::string_view value) {
-  if (value.size() > static_cast<std::size_t>(INT_MAX)) return false;
+  if (value.size() > static_cast<std::size_t>(INT_MAX)) {
+    return false;
+  }
   return bson_append_utf8(doc, key, -1, value.data(), static_cast<int>(value.size()));
 }
 
@@ -24,7 +26,9 @@ bool AppendTime(bson_t* doc, const char* key, Timestamp t) {
 
 bool ReadText(const bson_t& doc, const char* key, std::string& out) {
   bson_iter_t iter;
-  if (!bson_iter_init_find(&iter, &doc, key) || !BSON_ITER_HOLDS_UTF8(&iter)) return false;
+  if (!bson_iter_init_find(&iter, &doc, key) || !BSON_ITER_HOLDS_UTF8(&iter)) {
+    return false;
+  }
   std::uint32_t length = 0;
   const char* text = bson_iter_utf8(&iter, &length);
   out.assign(text, length);
@@ -33,7 +37,9 @@ bool ReadText(const bson_t& doc, const char* key, std::string& out) {
 
 bool ReadTime(const bson_t& doc, const char* key, Timestamp& out) {
   bson_iter_t iter;
-  if (!bson_iter_init_find(&iter, &doc, key) || !BSON_ITER_HOLDS_DATE_TIME(&iter)) return false;
+  if (!bson_iter_init_find(&iter, &doc, key) || !BSON_ITER_HOLDS_DATE_TIME(&iter)) {
+    return false;
+  }
   out = Timestamp(std::chrono::milliseconds(bson_iter_date_time(&iter)));
   return true;
 }
@@ -60,7 +66,9 @@ std::optional<User> UserFromBson(const bson_t& doc) {
     return std::nullopt;
   }
   const auto parsed = ParsePermission(permission);
-  if (!parsed) return std::nullopt;
+  if (!parsed) {
+    return std::nullopt;
+  }
   user.permission = *parsed;
   return user;
 }

@@ -54,7 +54,9 @@ class BsonPtr {
 
  private:
   void reset() noexcept {
-    if (doc_ != nullptr) bson_destroy(doc_);
+    if (doc_ != nullptr) {
+      bson_destroy(doc_);
+    }
     doc_ = nullptr;
   }
   bson_t* doc_ = nullptr;
@@ -90,7 +92,9 @@ class ClientLease {
   explicit ClientLease(mongoc_client_pool_t* pool) noexcept
       : pool_(pool), client_(mongoc_client_pool_pop(pool)) {}
   ~ClientLease() {
-    if (client_ != nullptr) mongoc_client_pool_push(pool_, client_);
+    if (client_ != nullptr) {
+      mongoc_client_pool_push(pool_, client_);
+    }
   }
   ClientLease(const ClientLease&) = delete;
   ClientLease& operator=(const ClientLease&) = delete;

@@ -65,7 +65,9 @@ Result<Blog> MongoBlogStore::FindById(const telemetry::Context& ctx, std::string
     const bson_t* doc = nullptr;
     const bool found = mongoc_cursor_next(cursor.get(), &doc);
     bson_error_t error;
-    if (mongoc_cursor_error(cursor.get(), &error)) return Fail(span, error, "");
+    if (mongoc_cursor_error(cursor.get(), &error)) {
+      return Fail(span, error, "");
+    }
     if (!found) {
       SetReturnedRows(span, 0);
       return Error::NotFound("blog not found");
@@ -97,7 +99,9 @@ Result<BlogPage> MongoBlogStore::List(const telemetry::Context& ctx, int limit, 
       mongo::Reply reply;
       page.total = mongoc_collection_count_documents(blogs.get(), all.get(), nullptr, nullptr,
                                                      reply.get(), &error);
-      if (page.total < 0) return Fail(span, error, "");
+      if (page.total < 0) {
+        return Fail(span, error, "");
+      }
     }
     mongo::BsonPtr options = mongo::NewBson();
     bson_t sort;
@@ -118,7 +122,9 @@ Result<BlogPage> MongoBlogStore::List(const telemetry::Context& ctx, int limit, 
       }
       page.blogs.push_back(*std::move(blog));
     }
-    if (mongoc_cursor_error(cursor.get(), &error)) return Fail(span, error, "");
+    if (mongoc_cursor_error(cursor.get(), &error)) {
+      return Fail(span, error, "");
+    }
     SetReturnedRows(span, static_cast<std::int64_t>(page.blogs.size()));
     return page;
   });

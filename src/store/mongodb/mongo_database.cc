@@ -23,7 +23,9 @@ void InitMongocOnce() {
 
 // Sets `option` on the URI unless the URI already names it.
 void DefaultInt32(mongoc_uri_t* uri, const char* option, std::int32_t value) {
-  if (!mongoc_uri_has_option(uri, option)) mongoc_uri_set_option_as_int32(uri, option, value);
+  if (!mongoc_uri_has_option(uri, option)) {
+    mongoc_uri_set_option_as_int32(uri, option, value);
+  }
 }
 
 // Runs one createIndexes command.
@@ -36,7 +38,9 @@ bool CreateIndex(mongoc_client_t* client, const std::string& database, const cha
   BSON_APPEND_DOCUMENT_BEGIN(&indexes, "0", &index);
   BSON_APPEND_DOCUMENT(&index, "key", key);
   BSON_APPEND_UTF8(&index, "name", index_name);
-  if (unique) BSON_APPEND_BOOL(&index, "unique", true);
+  if (unique) {
+    BSON_APPEND_BOOL(&index, "unique", true);
+  }
   bson_append_document_end(&indexes, &index);
   bson_append_array_end(command.get(), &indexes);
   mongo::Reply reply;
@@ -49,7 +53,9 @@ std::string Hosts(const mongoc_uri_t* uri) {
   std::string hosts;
   for (const mongoc_host_list_t* host = mongoc_uri_get_hosts(uri); host != nullptr;
        host = host->next) {
-    if (!hosts.empty()) hosts += ",";
+    if (!hosts.empty()) {
+      hosts += ",";
+    }
     hosts += host->host_and_port;
   }
   return hosts.empty() ? "(no hosts)" : hosts;
@@ -63,15 +69,18 @@ Result<std::shared_ptr<MongoDatabase>> MongoDatabase::Open(const std::string& ur
   InitMongocOnce();
   bson_error_t error;
   mongo::UriPtr uri(mongoc_uri_new_with_error(uri_text.c_str(), &error));
-  if (uri == nullptr) return Error::BadRequest("MONGODB_URI is not a valid MongoDB URI");
+  if (uri == nullptr) {
+    return Error::BadRequest("MONGODB_URI is not a valid MongoDB URI");
+  }
   DefaultInt32(uri.get(), MONGOC_URI_SERVERSELECTIONTIMEOUTMS, kServerSelectionTimeoutMs);
   DefaultInt32(uri.get(), MONGOC_URI_CONNECTTIMEOUTMS, kConnectTimeoutMs);
   const char* database = mongoc_uri_get_database(uri.get());
   std::string name = database != nullptr && *database != '\0' ? database : kDefaultDatabase;
 
   mongo::PoolPtr pool(mongoc_client_pool_new_with_error(uri.get(), &error));
-  if (pool == nullptr)
+  if (pool == nullptr) {
     return Error::BadRequest("MONGODB_URI cannot be used: " + std::string(error.message));
+  }
   mongoc_client_pool_set_error_api(pool.get(), MONGOC_ERROR_API_VERSION_2);
   mongoc_client_pool_set_appname(pool.get(), "blogtrace");
 

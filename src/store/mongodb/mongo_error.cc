@@ -26,7 +26,9 @@ std::string ErrorType(const bson_error_t& error) {
 }
 
 Error ToError(const bson_error_t& error, std::string_view conflict_message) {
-  if (error.code == kDuplicateKey) return Error::Conflict(std::string(conflict_message));
+  if (error.code == kDuplicateKey) {
+    return Error::Conflict(std::string(conflict_message));
+  }
   switch (error.domain) {
     case MONGOC_ERROR_SERVER_SELECTION:
     case MONGOC_ERROR_STREAM:

@@ -12,11 +12,13 @@ MongoStore::MongoStore(std::shared_ptr<MongoDatabase> db, std::unique_ptr<UserSt
 
 MongoStore::~MongoStore() = default;
 
-Result<std::unique_ptr<MongoStore>> OpenMongoStore(std::string uri, telemetry::Tracer& tracer,
-                                                   const Clock& clock) {
+Result<std::unique_ptr<MongoStore>> OpenMongoStore(const std::string& uri,
+                                                   telemetry::Tracer& tracer, const Clock& clock) {
   try {
     auto db = MongoDatabase::Open(uri, tracer, clock);
-    if (!db.ok()) return std::move(db).error();
+    if (!db.ok()) {
+      return std::move(db).error();
+    }
     auto users = std::make_unique<MongoUserStore>(*db);
     auto blogs = std::make_unique<MongoBlogStore>(*db);
     return std::unique_ptr<MongoStore>(

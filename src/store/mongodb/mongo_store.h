@@ -37,7 +37,7 @@ class MongoStore final : public Store {
   BlogStore& blogs() noexcept override { return *blogs_; }
 
  private:
-  friend Result<std::unique_ptr<MongoStore>> OpenMongoStore(std::string, telemetry::Tracer&,
+  friend Result<std::unique_ptr<MongoStore>> OpenMongoStore(const std::string&, telemetry::Tracer&,
                                                             const Clock&);
   MongoStore(std::shared_ptr<MongoDatabase> db, std::unique_ptr<UserStore> users,
              std::unique_ptr<BlogStore> blogs);
@@ -50,7 +50,8 @@ class MongoStore final : public Store {
 // Connects to `uri` (e.g. "mongodb://127.0.0.1:27017/blog"; the database is the URI's, "blog"
 // when it names none), checks the server answers a ping, and creates the indexes. kBadRequest for
 // a malformed URI, kUnavailable when no server answers within the selection timeout.
-Result<std::unique_ptr<MongoStore>> OpenMongoStore(std::string uri, telemetry::Tracer& tracer,
+Result<std::unique_ptr<MongoStore>> OpenMongoStore(const std::string& uri,
+                                                   telemetry::Tracer& tracer,
                                                    const Clock& clock = SystemClock::Instance());
 
 }  // namespace blogtrace::store

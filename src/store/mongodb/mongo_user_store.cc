@@ -73,7 +73,9 @@ Result<User> MongoUserStore::FindOne(const telemetry::Context& ctx, const char* 
     const bson_t* doc = nullptr;
     const bool found = mongoc_cursor_next(cursor.get(), &doc);
     bson_error_t error;
-    if (mongoc_cursor_error(cursor.get(), &error)) return Fail(span, error, "");
+    if (mongoc_cursor_error(cursor.get(), &error)) {
+      return Fail(span, error, "");
+    }
     if (!found) {
       SetReturnedRows(span, 0);
       return Error::NotFound("user not found");

@@ -21,18 +21,26 @@ void Statement::BindText(int index, std::string_view text) {
   }
   const int rc =
       sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
-  if (rc != SQLITE_OK) ThrowSqlite(sqlite3_db_handle(stmt_), rc, "bind");
+  if (rc != SQLITE_OK) {
+    ThrowSqlite(sqlite3_db_handle(stmt_), rc, "bind");
+  }
 }
 
 void Statement::BindInt64(int index, std::int64_t value) {
   const int rc = sqlite3_bind_int64(stmt_, index, value);
-  if (rc != SQLITE_OK) ThrowSqlite(sqlite3_db_handle(stmt_), rc, "bind");
+  if (rc != SQLITE_OK) {
+    ThrowSqlite(sqlite3_db_handle(stmt_), rc, "bind");
+  }
 }
 
 bool Statement::Step() {
   const int rc = sqlite3_step(stmt_);
-  if (rc == SQLITE_ROW) return true;
-  if (rc == SQLITE_DONE) return false;
+  if (rc == SQLITE_ROW) {
+    return true;
+  }
+  if (rc == SQLITE_DONE) {
+    return false;
+  }
   // With sqlite3_prepare_v3 the step's own (extended) code is returned directly.
   ThrowSqlite(sqlite3_db_handle(stmt_), sqlite3_extended_errcode(sqlite3_db_handle(stmt_)), "step");
 }
@@ -45,7 +53,9 @@ void Statement::Run() {
 std::string Statement::ColumnText(int column) const {
   const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
   const int size = sqlite3_column_bytes(stmt_, column);
-  if (text == nullptr) return {};
+  if (text == nullptr) {
+    return {};
+  }
   return std::string(text, static_cast<std::size_t>(size));
 }
 
@@ -65,7 +75,9 @@ std::unique_ptr<Connection> Connection::Open(const std::string& path,
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   // sqlite3_open_v2 allocates a handle even on failure; the owner closes it either way.
   std::unique_ptr<Connection> connection(new Connection(raw));
-  if (rc != SQLITE_OK) ThrowSqlite(raw, rc, "open");
+  if (rc != SQLITE_OK) {
+    ThrowSqlite(raw, rc, "open");
+  }
   sqlite3_extended_result_codes(raw, 1);
   sqlite3_busy_timeout(raw, static_cast<int>(busy_timeout.count()));
   // journal_mode=WAL is persistent in the file; the rest are per connection. With WAL,
@@ -87,7 +99,9 @@ void Connection::Exec(const char* sql) {
   char* message = nullptr;
   const int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &message);
   sqlite3_free(message);
-  if (rc != SQLITE_OK) ThrowSqlite(db_, sqlite3_extended_errcode(db_), "exec");
+  if (rc != SQLITE_OK) {
+    ThrowSqlite(db_, sqlite3_extended_errcode(db_), "exec");
+  }
 }
 
 Statement Connection::Prepare(const char* sql) {
@@ -96,7 +110,9 @@ Statement Connection::Prepare(const char* sql) {
     sqlite3_stmt* raw = nullptr;
     const int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
     std::unique_ptr<sqlite3_stmt, StatementDeleter> stmt(raw);
-    if (rc != SQLITE_OK) ThrowSqlite(db_, rc, "prepare");
+    if (rc != SQLITE_OK) {
+      ThrowSqlite(db_, rc, "prepare");
+    }
     it = cache_.emplace(sql, std::move(stmt)).first;
   }
   return Statement(it->second.get());
@@ -106,7 +122,9 @@ std::int64_t Connection::QueryInt64(const char* sql) {
   sqlite3_stmt* raw = nullptr;
   const int rc = sqlite3_prepare_v2(db_, sql, -1, &raw, nullptr);
   std::unique_ptr<sqlite3_stmt, StatementDeleter> owner(raw);
-  if (rc != SQLITE_OK) ThrowSqlite(db_, rc, "prepare");
+  if (rc != SQLITE_OK) {
+    ThrowSqlite(db_, rc, "prepare");
+  }
   Statement stmt(raw);
   return stmt.Step() ? stmt.ColumnInt64(0) : 0;
 }
@@ -115,7 +133,9 @@ std::string Connection::QueryText(const char* sql) {
   sqlite3_stmt* raw = nullptr;
   const int rc = sqlite3_prepare_v2(db_, sql, -1, &raw, nullptr);
   std::unique_ptr<sqlite3_stmt, StatementDeleter> owner(raw);
-  if (rc != SQLITE_OK) ThrowSqlite(db_, rc, "prepare");
+  if (rc != SQLITE_OK) {
+    ThrowSqlite(db_, rc, "prepare");
+  }
   Statement stmt(raw);
   return stmt.Step() ? stmt.ColumnText(0) : std::string();
 }

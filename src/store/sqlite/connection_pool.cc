@@ -3,7 +3,9 @@
 namespace blogtrace::store::sqlite {
 
 ConnectionPool::Lease::~Lease() {
-  if (connection_ != nullptr) pool_->Release(std::move(connection_));
+  if (connection_ != nullptr) {
+    pool_->Release(std::move(connection_));
+  }
 }
 
 ConnectionPool::ConnectionPool(std::vector<std::unique_ptr<Connection>> connections)

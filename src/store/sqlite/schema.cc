@@ -48,7 +48,9 @@ void Migrate(Connection& connection) {
     throw SqliteError(SQLITE_ERROR, "database schema version " + std::to_string(version) +
                                         " is newer than this program's " + std::to_string(known));
   }
-  if (version == known) return;  // the transaction rolls back: nothing was changed
+  if (version == known) {
+    return;  // the transaction rolls back: nothing was changed
+  }
   for (std::int64_t i = version; i < known; ++i) {
     connection.Exec(kMigrations[static_cast<std::size_t>(i)]);
   }

@@ -106,7 +106,9 @@ Result<BlogPage> SqliteBlogStore::List(const telemetry::Context& ctx, int limit,
       stmt.BindInt64(1, limit);
       stmt.BindInt64(2, offset);
       page.blogs.reserve(static_cast<std::size_t>(std::min(limit, 1000)));
-      while (stmt.Step()) page.blogs.push_back(ReadBlog(stmt));
+      while (stmt.Step()) {
+        page.blogs.push_back(ReadBlog(stmt));
+      }
     }
     transaction.Commit();
     SetReturnedRows(span, static_cast<std::int64_t>(page.blogs.size()));
