@@ -876,6 +876,21 @@ describe('conventions on every service', () => {
       const res = await raw(sys.addr[s], `POST ${POSTS[s]} HTTP/1.1\r\nHost: ${sys.addr[s]}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`, Buffer.concat(parts));
       assertError(res, 413);
     });
+    test(`${s}: 413 readable even while the client keeps sending (8 MiB body)`, async () => {
+      const body = Buffer.alloc(8 * 1024 * 1024, 0x20);
+      const res = await raw(sys.addr[s], `POST ${POSTS[s]} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`, body);
+      assertError(res, 413);
+    });
+    test(`${s}: 413 readable by fetch() (1 MiB + 1)`, async () => {
+      let res;
+      try {
+        res = await fetch(sys.url(s, POSTS[s]), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: Buffer.alloc(1024 * 1024 + 1, 0x20) });
+      } catch (e) {
+        assert.fail(`fetch could not read the 413: ${e.cause?.code ?? ''} ${e.message}`);
+      }
+      const text = await res.text();
+      assertError({ status: res.status, headers: Object.fromEntries(res.headers), text, json: JSON.parse(text) }, 413);
+    });
     test(`${s}: a body of exactly 1 MiB is not 413`, async () => {
       const body = Buffer.alloc(1024 * 1024, 0x20);
       body[0] = 0x7b;  // '{' … spaces: invalid JSON, so 400 or an earlier 401 — anything but 413
@@ -954,13 +969,25 @@ describe('conventions on every service', () => {
       // Reading: the server span carries the caller's flags, so traceresponse shows 0x02 (and sampled) too.
       assert.equal(res.headers.traceresponse.slice(-2), '03', res.headers.traceresponse);
     });
+    test(`${s}: incoming unsampled traceparent (flags 00) → traceresponse not sampled (parent-based default)`, async () => {
+      const trace = crypto.randomBytes(16).toString('hex');
+      const res = await request(sys.url(s, '/healthz'), { headers: { traceparent: `00-${trace}-${crypto.randomBytes(8).toString('hex')}-00` } });
+      assertTraceresponse(res);
+      assert.equal(res.headers.traceresponse.split('-')[1], trace);
+      assert.equal(parseInt(res.headers.traceresponse.slice(-2), 16) & 0x01, 0, res.headers.traceresponse);
+    });
+    test(`${s}: a higher version traceparent with extra fields is still joined (W3C: parse as version 00)`, async () => {
+      const trace = crypto.randomBytes(16).toString('hex');
+      const res = await request(sys.url(s, '/healthz'), { headers: { traceparent: `01-${trace}-${crypto.randomBytes(8).toString('hex')}-01-extra` } });
+      assert.equal(res.headers.traceresponse?.split('-')[1], trace, res.headers.traceresponse);
+    });
     const trace = 'abcdef0123456789abcdef0123456789';
     const span = '0123456789abcdef';
     const invalid = {
       'trace id too short': `00-${trace.slice(1)}-${span}-01`, 'span id too long': `00-${trace}-${span}0-01`,
       'upper-case hex': `00-${trace.toUpperCase()}-${span}-01`, 'all-zero trace id': `00-${'0'.repeat(32)}-${span}-01`,
       'all-zero span id': `00-${trace}-${'0'.repeat(16)}-01`, 'version ff': `ff-${trace}-${span}-01`,
-      'garbage': 'not-a-traceparent', 'flags missing': `00-${trace}-${span}`, 'non-hex': `00-${trace.slice(0, 31)}g-${span}-01`,
+      'garbage': 'not-a-traceparent', 'version 00 with extra field': `00-${trace}-${span}-01-extra`, 'flags missing': `00-${trace}-${span}`, 'non-hex': `00-${trace.slice(0, 31)}g-${span}-01`,
     };
     for (const [what, tp] of Object.entries(invalid)) {
       test(`${s}: invalid traceparent (${what}) → a new trace`, async () => {
@@ -1024,6 +1051,19 @@ describe('trace collector and query API', () => {
     }
     assert.equal(res.status, 200, describeRes(res));
     assert.equal(res.json.data[0].traceID, traceId);
+  });
+  test('query: one GET /blogs is one trace holding the blog and the author service (propagation)', async () => {
+    const r = await blogs('/blogs?limit=1', { token: fx.READ.token });
+    const traceId = r.headers.traceresponse.split('-')[1];
+    let names = [];
+    for (let i = 0; i < 40; i++) {
+      const res = await request(sys.url('query', `/api/traces/${traceId}`));
+      const procs = res.json?.data?.[0]?.processes ?? {};
+      names = Object.values(procs).map((p) => p.serviceName);
+      if (names.some((n) => n.includes('author')) && names.some((n) => n.includes('blog'))) break;
+      await new Promise((r2) => setTimeout(r2, 250));
+    }
+    assert.ok(names.some((n) => n.includes('author')) && names.some((n) => n.includes('blog')), `services in the trace: ${names}`);
   });
   test('query: GET / serves the viewer (HTML)', async () => {
     const res = await request(sys.url('query', '/'));
