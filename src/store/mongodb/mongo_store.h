@@ -6,6 +6,10 @@
 // (`username_key`); blogs have an index on {created_at: -1, _id: -1} for listing. Server selection
 // times out after 2 s unless the URI says otherwise, so a missing server gives kUnavailable fast.
 //
+// Spans follow the MongoDB semantic conventions: db.operation.name is the command ("insert",
+// "find"), so spans are named "insert users", "find users", "insert blogs", "find blogs";
+// db.query.text is the command's shape with every value replaced by "?".
+//
 // Documents: users {_id, username, username_key, password_hash, permission, created_at (date)},
 // blogs {_id, title, content, author_id, author, created_at (date)}; _id is the store's UUIDv7
 // string (see store/id.h).
