@@ -42,6 +42,8 @@ export function renderSpanDetails(span, trace, {selectSpan, onClose}) {
       h('span', {class: 'muted'}, 'none (root span)');
   const status = span.statusCode || (span.isError ? 'ERROR' : 'UNSET');
   const criticalUs = span.critical.reduce((sum, c) => sum + (c.end - c.start), 0);
+  const share = (criticalUs / (trace.duration || 1)) * 100;
+  const shareText = share > 0 && share < 1 ? '<1%' : `${Math.round(share)}%`;
   const facts = [
     ['Service', serviceChip(span.service)],
     ['Duration', formatDuration(span.duration)],
@@ -53,7 +55,7 @@ export function renderSpanDetails(span, trace, {selectSpan, onClose}) {
     ['Status', h('span', {class: status === 'ERROR' ? 'status status-error' : `status status-${status.toLowerCase()}`},
         status, span.statusDescription ? h('span', {class: 'status-desc'}, `: ${span.statusDescription}`) : null)],
     ['Critical path', criticalUs ?
-        `${formatDuration(criticalUs)} (${Math.round((criticalUs / (trace.duration || 1)) * 100)}% of the trace)` :
+        `${formatDuration(criticalUs)} (${shareText} of the trace)` :
         h('span', {class: 'muted'}, 'not on it')],
   ];
 
