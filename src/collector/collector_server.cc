@@ -23,11 +23,11 @@ std::string_view QueryPart(const http::Request& req) {
   return q == std::string_view::npos ? std::string_view() : target.substr(q + 1);
 }
 
-http::Response ToHttp(const ApiResponse& api, const http::Request& req) {
+http::Response ToHttp(ApiResponse api, const http::Request& req) {
   http::Response res{static_cast<bhttp::status>(api.status), req.version()};
   res.set(bhttp::field::content_type, "application/json");
   res.set(bhttp::field::cache_control, "no-store");
-  if (req.method() != bhttp::verb::head) res.body() = api.body;
+  if (req.method() != bhttp::verb::head) res.body() = std::move(api.body);
   res.prepare_payload();
   return res;
 }
@@ -97,7 +97,7 @@ http::Middleware MakeViewerFallback(QueryApi& api) {
     std::string_view path = ctx.path;
     if (path.substr(0, 5) == "/api/" || path == "/api") {
       auto res = api.Dispatch(path, QueryString::Parse(QueryPart(req)));
-      if (res) co_return ToHttp(*res, req);
+      if (res) co_return ToHttp(std::move(*res), req);
       co_return co_await next(req, ctx);
     }
     if (path.substr(0, 8) == "/static/") co_return co_await next(req, ctx);

@@ -28,6 +28,24 @@ ApiResponse V1Data(json data) {
                      {"errors", nullptr}})};
 }
 
+// Builds a v1 envelope around traces written straight into the body.
+class V1TraceList {
+ public:
+  V1TraceList() { body_ = "{\"data\":["; }
+  void Add(const std::vector<StoredSpan>& spans) {
+    if (count_++) body_ += ',';
+    AppendJaegerTraceJson(spans, body_);
+  }
+  ApiResponse Finish() && {
+    body_ += "],\"total\":" + std::to_string(count_) + ",\"limit\":0,\"offset\":0,\"errors\":null}";
+    return {200, std::move(body_)};
+  }
+
+ private:
+  std::string body_;
+  std::size_t count_ = 0;
+};
+
 ApiResponse V1Error(int status, std::string_view message) {
   return {status, Dump({{"data", nullptr},
                         {"total", 0},
@@ -267,7 +285,7 @@ ApiResponse QueryApi::Operations(const QueryString& query) {
 }
 
 ApiResponse QueryApi::SearchTraces(const QueryString& query) {
-  json data = json::array();
+  V1TraceList data;
   auto ids = query.GetAll("traceID");
   if (!ids.empty()) {
     // Jaeger: trace ids given → return those traces, ignoring the other criteria.
@@ -276,9 +294,9 @@ ApiResponse QueryApi::SearchTraces(const QueryString& query) {
       if (!bytes) return V1Error(400, "malformed 'traceID' parameter '" + id + "'");
       auto spans = store_.GetTrace(*bytes);
       if (!spans) return InternalV1(spans.error());
-      if (!spans->empty()) data.push_back(ToJaegerTrace(*spans));
+      if (!spans->empty()) data.Add(*spans);
     }
-    return V1Data(std::move(data));
+    return std::move(data).Finish();
   }
   auto parsed = ParseV1Search(query, NowNs(clock_));
   if (!parsed) return V1Error(400, parsed.error().message);
@@ -287,9 +305,9 @@ ApiResponse QueryApi::SearchTraces(const QueryString& query) {
   for (const auto& id : *found) {
     auto spans = store_.GetTrace(id);
     if (!spans) return InternalV1(spans.error());
-    if (!spans->empty()) data.push_back(ToJaegerTrace(*spans));
+    if (!spans->empty()) data.Add(*spans);
   }
-  return V1Data(std::move(data));
+  return std::move(data).Finish();
 }
 
 ApiResponse QueryApi::GetTrace(std::string_view trace_id) {
@@ -298,7 +316,9 @@ ApiResponse QueryApi::GetTrace(std::string_view trace_id) {
   auto spans = store_.GetTrace(*bytes);
   if (!spans) return InternalV1(spans.error());
   if (spans->empty()) return V1Error(404, "trace not found");
-  return V1Data(json::array({ToJaegerTrace(*spans)}));
+  V1TraceList data;
+  data.Add(*spans);
+  return std::move(data).Finish();
 }
 
 ApiResponse QueryApi::Dependencies(const QueryString& query) {

@@ -8,6 +8,7 @@
 #include "collector/attribute_value.h"
 #include "collector/hex.h"
 #include "collector/jaeger_names.h"
+#include "collector/json_writer.h"
 
 namespace blogtrace::collector {
 namespace {
@@ -16,10 +17,6 @@ using nlohmann::json;
 namespace trace_pb = opentelemetry::proto::trace::v1;
 
 std::int64_t Micros(std::uint64_t ns) { return static_cast<std::int64_t>(ns / 1000); }
-
-json StringTag(std::string_view key, std::string_view value) {
-  return {{"key", key}, {"type", "string"}, {"value", value}};
-}
 
 json OtlpValue(const otlp_common::AnyValue& value);
 
@@ -101,97 +98,190 @@ json OtlpSpan(const trace_pb::Span& s) {
 
 }  // namespace
 
-json ToJaegerTag(const otlp_common::KeyValue& attribute) {
+namespace {
+
+void WriteStringTag(JsonWriter& w, std::string_view key, std::string_view value) {
+  w.Raw("{\"key\":");
+  w.String(key);
+  w.Raw(",\"type\":\"string\",\"value\":");
+  w.String(value);
+  w.Raw("}");
+}
+
+// The writer form of ToJaegerTag.
+void WriteTag(JsonWriter& w, const otlp_common::KeyValue& attribute) {
   using V = otlp_common::AnyValue;
   const auto& v = attribute.value();
+  auto typed = [&](const char* type) {
+    w.Raw("{\"key\":");
+    w.String(attribute.key());
+    w.Raw(",\"type\":\"");
+    w.Raw(type);
+    w.Raw("\",\"value\":");
+  };
   switch (v.value_case()) {
     case V::kBoolValue:
-      return {{"key", attribute.key()}, {"type", "bool"}, {"value", v.bool_value()}};
+      typed("bool");
+      w.Raw(v.bool_value() ? "true}" : "false}");
+      return;
     case V::kIntValue:
-      return {{"key", attribute.key()}, {"type", "int64"}, {"value", v.int_value()}};
+      typed("int64");
+      w.Int(v.int_value());
+      w.Raw("}");
+      return;
     case V::kDoubleValue:
       if (std::isfinite(v.double_value())) {
-        return {{"key", attribute.key()}, {"type", "float64"}, {"value", v.double_value()}};
+        typed("float64");
+        w.Double(v.double_value());
+        w.Raw("}");
+        return;
       }
       break;
     case V::kBytesValue:
-      return {
-          {"key", attribute.key()}, {"type", "binary"}, {"value", Base64Encode(v.bytes_value())}};
+      typed("binary");
+      w.String(Base64Encode(v.bytes_value()));
+      w.Raw("}");
+      return;
+    case V::kStringValue:
+      WriteStringTag(w, attribute.key(), v.string_value());
+      return;
     default:
       break;
   }
-  return StringTag(attribute.key(), AnyValueToString(v));
+  WriteStringTag(w, attribute.key(), AnyValueToString(v));
 }
 
-json ToJaegerTrace(const std::vector<StoredSpan>& spans) {
+}  // namespace
+
+void AppendJaegerTraceJson(const std::vector<StoredSpan>& spans, std::string& out) {
+  out.reserve(out.size() + spans.size() * 1024);
+  JsonWriter w(out);
   const std::string trace_id = ToHex(spans.front().span.trace_id());
-  json processes = json::object();
-  std::unordered_map<std::string_view, std::string> process_ids;  // resource bytes → pN
-  json out_spans = json::array();
+  // Processes are numbered by first appearance of each distinct resource.
+  std::unordered_map<std::string_view, std::string> process_ids;
+  std::vector<const StoredOrigin*> processes;
+  w.Raw("{\"traceID\":");
+  w.String(trace_id);
+  w.Raw(",\"spans\":[");
+  bool first_span = true;
   for (const StoredSpan& stored : spans) {
     const trace_pb::Span& s = stored.span;
     const StoredOrigin& origin = *stored.origin;
     auto [it, inserted] = process_ids.try_emplace(origin.resource_bytes);
     if (inserted) {
       it->second = std::string("p").append(std::to_string(process_ids.size()));
-      json tags = json::array();
-      for (const auto& kv : origin.resource.attributes()) {
-        if (kv.key() != "service.name") tags.push_back(ToJaegerTag(kv));
-      }
-      processes[it->second] = {{"serviceName", origin.service}, {"tags", std::move(tags)}};
+      processes.push_back(&origin);
     }
-    json references = json::array();
+    if (!first_span) w.Raw(",");
+    first_span = false;
+    w.Raw("{\"traceID\":");
+    w.String(trace_id);
+    w.Raw(",\"spanID\":");
+    w.String(ToHex(s.span_id()));
+    w.Raw(",\"operationName\":");
+    w.String(s.name());
+    w.Raw(",\"references\":[");
+    bool first_ref = true;
     if (!s.parent_span_id().empty()) {
-      references.push_back(
-          {{"refType", "CHILD_OF"}, {"traceID", trace_id}, {"spanID", ToHex(s.parent_span_id())}});
+      w.Raw("{\"refType\":\"CHILD_OF\",\"traceID\":");
+      w.String(trace_id);
+      w.Raw(",\"spanID\":");
+      w.String(ToHex(s.parent_span_id()));
+      w.Raw("}");
+      first_ref = false;
     }
     for (const auto& link : s.links()) {
-      references.push_back({{"refType", "FOLLOWS_FROM"},
-                            {"traceID", ToHex(link.trace_id())},
-                            {"spanID", ToHex(link.span_id())}});
-    }
-    json tags = json::array();
-    for (const auto& kv : s.attributes()) tags.push_back(ToJaegerTag(kv));
-    if (!origin.scope.name().empty()) tags.push_back(StringTag(kScopeNameTag, origin.scope.name()));
-    if (!origin.scope.version().empty()) {
-      tags.push_back(StringTag(kScopeVersionTag, origin.scope.version()));
-    }
-    if (auto kind = SpanKindName(s.kind()); !kind.empty()) {
-      tags.push_back(StringTag(kSpanKindTag, kind));
-    }
-    if (auto code = StatusCodeName(s.status().code()); !code.empty()) {
-      tags.push_back(StringTag(kStatusCodeTag, code));
-      if (s.status().code() == trace_pb::Status::STATUS_CODE_ERROR) {
-        if (!s.status().message().empty()) {
-          tags.push_back(StringTag(kStatusDescriptionTag, s.status().message()));
-        }
-        tags.push_back({{"key", kErrorTag}, {"type", "bool"}, {"value", true}});
-      }
-    }
-    json logs = json::array();
-    for (const auto& event : s.events()) {
-      json fields = json::array({StringTag(kEventField, event.name())});
-      for (const auto& kv : event.attributes()) fields.push_back(ToJaegerTag(kv));
-      logs.push_back(
-          {{"timestamp", Micros(event.time_unix_nano())}, {"fields", std::move(fields)}});
+      if (!first_ref) w.Raw(",");
+      first_ref = false;
+      w.Raw("{\"refType\":\"FOLLOWS_FROM\",\"traceID\":");
+      w.String(ToHex(link.trace_id()));
+      w.Raw(",\"spanID\":");
+      w.String(ToHex(link.span_id()));
+      w.Raw("}");
     }
     std::uint64_t end = std::max(s.end_time_unix_nano(), s.start_time_unix_nano());
-    out_spans.push_back({{"traceID", trace_id},
-                         {"spanID", ToHex(s.span_id())},
-                         {"operationName", s.name()},
-                         {"references", std::move(references)},
-                         {"startTime", Micros(s.start_time_unix_nano())},
-                         {"duration", Micros(end) - Micros(s.start_time_unix_nano())},
-                         {"tags", std::move(tags)},
-                         {"logs", std::move(logs)},
-                         {"processID", it->second},
-                         {"flags", s.flags() & 0xff},
-                         {"warnings", nullptr}});
+    w.Raw("],\"startTime\":");
+    w.Int(Micros(s.start_time_unix_nano()));
+    w.Raw(",\"duration\":");
+    w.Int(Micros(end) - Micros(s.start_time_unix_nano()));
+    w.Raw(",\"tags\":[");
+    bool first_tag = true;
+    auto sep = [&] {
+      if (!first_tag) w.Raw(",");
+      first_tag = false;
+    };
+    for (const auto& kv : s.attributes()) {
+      sep();
+      WriteTag(w, kv);
+    }
+    if (!origin.scope.name().empty()) {
+      sep();
+      WriteStringTag(w, kScopeNameTag, origin.scope.name());
+    }
+    if (!origin.scope.version().empty()) {
+      sep();
+      WriteStringTag(w, kScopeVersionTag, origin.scope.version());
+    }
+    if (auto kind = SpanKindName(s.kind()); !kind.empty()) {
+      sep();
+      WriteStringTag(w, kSpanKindTag, kind);
+    }
+    if (auto code = StatusCodeName(s.status().code()); !code.empty()) {
+      sep();
+      WriteStringTag(w, kStatusCodeTag, code);
+      if (s.status().code() == trace_pb::Status::STATUS_CODE_ERROR) {
+        if (!s.status().message().empty()) {
+          sep();
+          WriteStringTag(w, kStatusDescriptionTag, s.status().message());
+        }
+        sep();
+        w.Raw("{\"key\":\"error\",\"type\":\"bool\",\"value\":true}");
+      }
+    }
+    w.Raw("],\"logs\":[");
+    bool first_log = true;
+    for (const auto& event : s.events()) {
+      if (!first_log) w.Raw(",");
+      first_log = false;
+      w.Raw("{\"timestamp\":");
+      w.Int(Micros(event.time_unix_nano()));
+      w.Raw(",\"fields\":[");
+      WriteStringTag(w, kEventField, event.name());
+      for (const auto& kv : event.attributes()) {
+        w.Raw(",");
+        WriteTag(w, kv);
+      }
+      w.Raw("]}");
+    }
+    w.Raw("],\"processID\":");
+    w.String(it->second);
+    w.Raw(",\"flags\":");
+    w.Int(s.flags() & 0xff);
+    w.Raw(",\"warnings\":null}");
   }
-  return {{"traceID", trace_id},
-          {"spans", std::move(out_spans)},
-          {"processes", std::move(processes)},
-          {"warnings", nullptr}};
+  w.Raw("],\"processes\":{");
+  for (std::size_t i = 0; i < processes.size(); ++i) {
+    if (i) w.Raw(",");
+    w.Key(std::string("p").append(std::to_string(i + 1)));
+    w.Raw("{\"serviceName\":");
+    w.String(processes[i]->service);
+    w.Raw(",\"tags\":[");
+    bool first = true;
+    for (const auto& kv : processes[i]->resource.attributes()) {
+      if (kv.key() == "service.name") continue;
+      if (!first) w.Raw(",");
+      first = false;
+      WriteTag(w, kv);
+    }
+    w.Raw("]}");
+  }
+  w.Raw("},\"warnings\":null}");
+}
+
+json ToJaegerTrace(const std::vector<StoredSpan>& spans) {
+  std::string out;
+  AppendJaegerTraceJson(spans, out);
+  return json::parse(out);
 }
 
 json ToOtlpResourceSpans(const std::vector<StoredSpan>& spans) {

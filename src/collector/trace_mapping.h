@@ -15,9 +15,9 @@ namespace blogtrace::collector {
 // spans in start order. Processes are numbered p1, p2, ... by first appearance of each distinct
 // resource. Precondition: spans is not empty.
 nlohmann::json ToJaegerTrace(const std::vector<StoredSpan>& spans);
-
-// A Jaeger v1 typed tag {"key", "type", "value"} for an OTLP attribute.
-nlohmann::json ToJaegerTag(const otlp_common::KeyValue& attribute);
+// Appends the same trace, serialized, to `out` (what the query API sends; ToJaegerTrace parses
+// it). Writing into the response buffer avoids copying megabytes for large traces.
+void AppendJaegerTraceJson(const std::vector<StoredSpan>& spans, std::string& out);
 
 // OTLP/JSON resourceSpans for one or more traces' spans (hex ids, integer enums, nanosecond
 // times and 64-bit integers as decimal strings), grouped by resource and scope.

@@ -81,7 +81,8 @@ TEST_F(TerminalViewTest, WaterfallIndentsChildrenAndMarksErrors) {
   EXPECT_NE(rows[7].find("! ERROR: token expired"), std::string::npos) << rows[7];
   EXPECT_EQ(rows[4].find("ERROR"), std::string::npos);
   // The root's bar fills the width; the author span's bar starts a third of the way in.
-  EXPECT_NE(rows[3].find("|" + std::string(40, '#') + "|"), std::string::npos) << rows[3];
+  const std::string full_bar = std::string("|").append(40, '#').append("|");
+  EXPECT_NE(rows[3].find(full_bar), std::string::npos) << rows[3];
   auto bar = rows[7].find('|');
   ASSERT_NE(bar, std::string::npos);
   EXPECT_EQ(rows[7].substr(bar + 1, 14), std::string(14, ' ')) << rows[7];

@@ -1,0 +1,287 @@
+// Collector benchmarks (a small program rather than Google Benchmark: each phase needs a large
+// store built once). Prints one line per figure; run three times and take the medians.
+//   ingest : decode protobuf batches of 512 spans, validate, queue, write; spans/s from the first
+//            batch to the commit of the last (stored and queryable), and spans per CPU-second.
+//   search : /api/traces and /api/v3/trace-summaries over --spans stored spans (default 1e6).
+//   fetch  : /api/traces/{id} of a 2,000-span trace (mapping and JSON included).
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "collector/hex.h"
+#include "collector/otlp_decode.h"
+#include "collector/query_api.h"
+#include "collector/span_batch.h"
+#include "collector/span_store.h"
+
+namespace {
+
+using namespace blogtrace;
+using namespace blogtrace::collector;
+namespace trace_pb = opentelemetry::proto::trace::v1;
+using Steady = std::chrono::steady_clock;
+
+constexpr int kBatch = 512;
+constexpr std::uint64_t kBaseNs = 1767225600ull * 1000000000ull;
+const char* kServices[] = {"frontend", "blog", "author", "authen", "user"};
+const char* kOperations[] = {
+    "GET /blogs",   "GET /blogs/{id}", "POST /blogs",  "POST /authorize",    "POST /login",
+    "SELECT blogs", "INSERT blogs",    "SELECT users", "POST /users/verify", "jwt.verify"};
+
+double CpuSeconds() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+         static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+void SetString(opentelemetry::proto::common::v1::KeyValue* kv, const char* key, std::string v) {
+  kv->set_key(key);
+  kv->mutable_value()->set_string_value(std::move(v));
+}
+
+// One serialized request of `kBatch` spans: traces of `spans_per_trace` spans, ids from `rng`,
+// start times spread over `spread_ns` after kBaseNs; realistic attributes (8 per span).
+std::string MakeBatch(std::mt19937_64& rng, int spans_per_trace, std::uint64_t spread_ns) {
+  otlp_collector::ExportTraceServiceRequest req;
+  std::vector<trace_pb::ScopeSpans*> scopes;
+  for (const char* service : kServices) {
+    auto* rs = req.add_resource_spans();
+    SetString(rs->mutable_resource()->add_attributes(), "service.name", service);
+    SetString(rs->mutable_resource()->add_attributes(), "host.name", "bench-host");
+    SetString(rs->mutable_resource()->add_attributes(), "telemetry.sdk.name", "blogtrace");
+    auto* ss = rs->add_scope_spans();
+    ss->mutable_scope()->set_name("blogtrace");
+    ss->mutable_scope()->set_version("0.1.0");
+    scopes.push_back(ss);
+  }
+  std::string trace_id(16, '\0');
+  std::string parent;
+  std::uint64_t start = 0;
+  for (int i = 0; i < kBatch; ++i) {
+    if (i % spans_per_trace == 0) {
+      for (auto& c : trace_id) c = static_cast<char>(rng());
+      parent.clear();
+      start = kBaseNs + rng() % spread_ns;
+    }
+    auto* span = scopes[rng() % scopes.size()]->add_spans();
+    span->set_trace_id(trace_id);
+    std::string span_id(8, '\0');
+    for (auto& c : span_id) c = static_cast<char>(rng() | 1);
+    span->set_span_id(span_id);
+    if (!parent.empty()) span->set_parent_span_id(parent);
+    if (parent.empty() || rng() % 2) parent = span_id;
+    span->set_name(kOperations[rng() % std::size(kOperations)]);
+    span->set_kind(static_cast<trace_pb::Span::SpanKind>(1 + rng() % 3));
+    std::uint64_t s = start + (i % spans_per_trace) * 100'000;
+    span->set_start_time_unix_nano(s);
+    span->set_end_time_unix_nano(s + 50'000 + rng() % 50'000'000);
+    SetString(span->add_attributes(), "http.request.method", "GET");
+    SetString(span->add_attributes(), "url.path", "/blogs/" + std::to_string(rng() % 1000));
+    SetString(span->add_attributes(), "http.route", "/blogs/{id}");
+    SetString(span->add_attributes(), "server.address", "127.0.0.1");
+    auto* code = span->add_attributes();
+    code->set_key("http.response.status_code");
+    code->mutable_value()->set_int_value(rng() % 50 == 0 ? 500 : 200);
+    auto* port = span->add_attributes();
+    port->set_key("server.port");
+    port->mutable_value()->set_int_value(3004);
+    SetString(span->add_attributes(), "enduser.id", "user-" + std::to_string(rng() % 500));
+    SetString(span->add_attributes(), "network.protocol.version", "1.1");
+    if (rng() % 50 == 0) {
+      span->mutable_status()->set_code(trace_pb::Status::STATUS_CODE_ERROR);
+      span->mutable_status()->set_message("boom");
+      auto* ev = span->add_events();
+      ev->set_name("exception");
+      ev->set_time_unix_nano(s + 1000);
+      SetString(ev->add_attributes(), "exception.type", "std::runtime_error");
+    }
+  }
+  return req.SerializeAsString();
+}
+
+// Decodes, validates and queues one request as the receiver does; returns its sequence.
+std::uint64_t Ingest(SpanStore& store, const std::string& body) {
+  otlp_collector::ExportTraceServiceRequest req;
+  if (!DecodeProtobufRequest(body, req)) std::abort();
+  auto extracted = ExtractSpans(req);
+  while (true) {
+    if (auto seq = store.Enqueue(std::move(extracted.batch))) return *seq;
+    // Back-pressure: a real client retries after Retry-After; here wait for the writer.
+    store.Flush();
+    extracted = ExtractSpans(req);
+  }
+}
+
+// CPU seconds of the calling thread.
+double ThreadCpuSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+// Median wall and CPU milliseconds of `runs` calls (the CPU figure shows the cost without
+// the waiting a busy machine adds).
+struct Timing {
+  double wall_ms;
+  double cpu_ms;
+};
+template <typename F>
+Timing MedianMs(int runs, F&& f) {
+  std::vector<double> wall, cpu;
+  for (int i = 0; i < runs; ++i) {
+    auto t0 = Steady::now();
+    double c0 = ThreadCpuSeconds();
+    f();
+    cpu.push_back((ThreadCpuSeconds() - c0) * 1e3);
+    wall.push_back(std::chrono::duration<double, std::milli>(Steady::now() - t0).count());
+  }
+  return {Median(wall), Median(cpu)};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  long total_spans = 1'000'000;
+  bool ingest_only = false;  // for profiling the ingest path alone
+  for (int i = 1; i < argc; ++i) {
+    if (std::strncmp(argv[i], "--spans=", 8) == 0) total_spans = std::atol(argv[i] + 8);
+    if (std::strcmp(argv[i], "--ingest-only") == 0) ingest_only = true;
+  }
+  auto dir = std::filesystem::temp_directory_path() /
+             ("collector-bench-" + std::to_string(std::random_device{}()));
+  std::filesystem::create_directories(dir);
+  std::mt19937_64 rng(42);
+  ManualClock clock(std::chrono::system_clock::time_point(
+      std::chrono::nanoseconds(kBaseNs + 3'600'000'000'000ull)));
+  {
+    StoreOptions options;
+    options.path = (dir / "traces.db").string();
+    options.clock = &clock;
+    auto opened = SpanStore::Open(options);
+    if (!opened) {
+      std::fprintf(stderr, "%s\n", opened.error().message.c_str());
+      return 1;
+    }
+    SpanStore& store = **opened;
+
+    // Ingest: the first `total_spans` spans, traces of 10 spans over one hour.
+    const long batches = std::max<long>(1, total_spans / kBatch);
+    std::vector<std::string> bodies;
+    bodies.reserve(batches);
+    for (long i = 0; i < batches; ++i) bodies.push_back(MakeBatch(rng, 10, 3'600'000'000'000ull));
+    double cpu0 = CpuSeconds();
+    auto t0 = Steady::now();
+    for (const auto& body : bodies) Ingest(store, body);
+    store.Flush();
+    double secs = std::chrono::duration<double>(Steady::now() - t0).count();
+    double cpu = CpuSeconds() - cpu0;
+    double spans = static_cast<double>(batches) * kBatch;
+    std::printf(
+        "ingest: %.0f spans in %.2f s = %.0f spans/s wall, %.0f spans per CPU-second "
+        "(%.2f CPU-s)\n",
+        spans, secs, spans / secs, spans / cpu, cpu);
+    std::printf("database: %.1f MiB\n", static_cast<double>(store.UsedBytes()) / (1 << 20));
+    if (ingest_only) {
+      std::filesystem::remove_all(dir);
+      return 0;
+    }
+
+    // Fetch: one trace of exactly 2,000 spans (four requests of 512, 512, 512, 464).
+    std::string big;
+    {
+      std::mt19937_64 big_rng(7);
+      std::uint64_t last = 0;
+      for (int i = 0; i < 4; ++i) {
+        otlp_collector::ExportTraceServiceRequest r;
+        if (!DecodeProtobufRequest(MakeBatch(big_rng, kBatch, 1), r)) std::abort();
+        int keep = i < 3 ? kBatch : 2000 - 3 * kBatch;
+        for (auto& rs : *r.mutable_resource_spans()) {
+          for (auto& ss : *rs.mutable_scope_spans()) {
+            for (auto& sp : *ss.mutable_spans()) {
+              if (big.empty()) big = sp.trace_id();
+              sp.set_trace_id(big);
+            }
+            while (keep <= 0 && ss.spans_size() > 0) ss.mutable_spans()->RemoveLast();
+            while (ss.spans_size() > keep) ss.mutable_spans()->RemoveLast();
+            keep -= ss.spans_size();
+          }
+        }
+        last = Ingest(store, r.SerializeAsString());
+      }
+      store.WaitFor(last, std::chrono::minutes(1));
+    }
+    QueryApi api(store, clock);
+    const std::string big_hex = ToHex(big);
+    auto fetched = api.GetTrace(big_hex);
+    std::size_t fetched_spans = 0;
+    {
+      for (auto p = fetched.body.find("\"operationName\""); p != std::string::npos;
+           p = fetched.body.find("\"operationName\"", p + 1)) {
+        ++fetched_spans;
+      }
+    }
+    Timing fetch = MedianMs(21, [&] {
+      if (api.GetTrace(big_hex).status != 200) std::abort();
+    });
+    std::printf("fetch: %zu-span trace, status %d, %.1f KiB JSON, median %.2f ms (CPU %.2f ms)\n",
+                fetched_spans, fetched.status, static_cast<double>(fetched.body.size()) / 1024,
+                fetch.wall_ms, fetch.cpu_ms);
+
+    // Search: the store holds `total_spans` spans of 10-span traces over the last hour.
+    std::string end_us = std::to_string((kBaseNs + 3'600'000'000'000ull) / 1000);
+    std::string start5_us = std::to_string((kBaseNs + 3'300'000'000'000ull) / 1000);
+    struct Search {
+      const char* name;
+      std::string path;
+      std::string query;
+    };
+    const Search searches[] = {
+        {"service", "/api/traces", "service=blog&limit=20"},
+        {"service+operation", "/api/traces", "service=blog&operation=GET%20%2Fblogs&limit=20"},
+        {"service+tag", "/api/traces", "service=blog&tag=http.response.status_code:500&limit=20"},
+        {"service+error tag", "/api/traces",
+         "service=author&tags=%7B%22error%22%3A%22true%22%7D&limit=20"},
+        {"service+minDuration", "/api/traces", "service=blog&minDuration=45ms&limit=20"},
+        {"service+last 5 min", "/api/traces",
+         "service=blog&limit=20&start=" + start5_us + "&end=" + end_us},
+        {"no service, tag", "/api/traces", "tag=enduser.id:user-7&limit=20"},
+        {"v3 summaries", "/api/v3/trace-summaries",
+         "query.serviceName=blog&query.startTimeMin=2026-01-01T00:00:00Z&"
+         "query.startTimeMax=2026-01-01T01:00:00Z&query.searchDepth=20"},
+    };
+    for (const auto& s : searches) {
+      auto q = QueryString::Parse(s.query);
+      auto first = api.Dispatch(s.path, q);
+      if (!first || first->status != 200) {
+        std::printf("search %s: status %d\n", s.name, first ? first->status : 0);
+        continue;
+      }
+      // Count results: one "processes" per v1 trace, one "rootServiceName" per summary.
+      const char* marker =
+          s.path == std::string("/api/traces") ? "\"processes\"" : "\"rootServiceName\"";
+      std::size_t results = 0;
+      for (auto p = first->body.find(marker); p != std::string::npos;
+           p = first->body.find(marker, p + 1)) {
+        ++results;
+      }
+      Timing t = MedianMs(11, [&] { api.Dispatch(s.path, q); });
+      std::printf("search %-20s: %2zu traces, median %.2f ms (CPU %.2f ms)\n", s.name, results,
+                  t.wall_ms, t.cpu_ms);
+    }
+  }
+  std::filesystem::remove_all(dir);
+  return 0;
+}
