@@ -104,6 +104,27 @@ TEST_F(TracerTest, AlwaysOffSamplerStillPropagatesIds) {
   EXPECT_EQ(span.context().flags().value, TraceFlags::kRandom);
 }
 
+// A sampler answering RECORD_ONLY: the span records (IsRecording) but is never exported.
+class RecordOnlySampler final : public Sampler {
+ public:
+  SamplingDecision ShouldSample(const SpanContext*, const TraceId&, std::string_view, SpanKind,
+                                std::span<const KeyValue>) const noexcept override {
+    return SamplingDecision::kRecordOnly;
+  }
+  std::string GetDescription() const override { return "RecordOnly"; }
+};
+
+TEST_F(TracerTest, RecordOnlySpansRecordButAreNotExported) {
+  TracerProviderOptions o;
+  o.sampler = std::make_shared<RecordOnlySampler>();
+  Make(std::move(o));
+  Span span = tracer().StartSpan("x");
+  EXPECT_TRUE(span.IsRecording());
+  EXPECT_FALSE(span.context().IsSampled());
+  span.End();
+  EXPECT_EQ(store_->size(), 0u);
+}
+
 TEST_F(TracerTest, RecordsAttributesEventsLinksStatusAndTimes) {
   Make();
   Span span = tracer().StartSpan("op");

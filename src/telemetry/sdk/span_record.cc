@@ -159,6 +159,11 @@ void SpanRecord::UpdateName(std::string_view new_name) noexcept {
 void SpanRecord::End(std::optional<std::chrono::system_clock::time_point> end_time) noexcept {
   end_unix_nanos = end_time ? ToUnixNanos(*end_time) : owner_.clock->NowUnixNanos();
   if (end_unix_nanos < start_unix_nanos) end_unix_nanos = start_unix_nanos;
+  // A RECORD_ONLY span (recording, not sampled) is never exported (OTel SDK spec, Sampling).
+  if (!context.IsSampled()) {
+    Release(this);
+    return;
+  }
   owner_.processor->OnEnd(this);
 }
 
