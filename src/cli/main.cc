@@ -69,11 +69,11 @@ int main(int argc, char** argv) {
       ->required()
       ->check(CLI::IsMember({"user", "authen", "author", "blog", "collector"}));
 
-  blogtrace::cli::TraceQueryOptions query;
+  blogtrace::collector::TraceSearch query;
   auto* traces = app.add_subcommand("traces", "list recent traces from the collector");
   traces->add_option("--service", query.service, "service name");
   traces->add_option("--operation", query.operation, "span name");
-  traces->add_option("--tags", query.tags, "JSON object or key=value tags");
+  traces->add_option("--tags", query.tags, "key:value (repeatable)");
   traces->add_option("--lookback", query.lookback, "how far back, e.g. 1h, 30m")->default_val("1h");
   traces->add_option("--limit", query.limit, "most traces shown")->default_val(20);
   traces->add_option("--min-duration", query.min_duration, "e.g. 10ms");

@@ -7,9 +7,7 @@
 #include "services/blog/main.h"
 #include "services/user/main.h"
 
-#ifdef BLOGTRACE_HAVE_COLLECTOR
 #include "collector/collector_main.h"
-#endif
 
 namespace blogtrace::cli {
 
@@ -19,12 +17,7 @@ int Serve(std::string_view name, const SystemConfig& config) {
   if (name == "author") return services::author::RunAuthorService(config);
   if (name == "blog") return services::blog::RunBlogService(config);
   if (name == "collector") {
-#ifdef BLOGTRACE_HAVE_COLLECTOR
     return collector::Run(config);
-#else
-    std::cerr << "blogtrace: this build has no collector\n";
-    return 1;
-#endif
   }
   std::cerr << "blogtrace: unknown process '" << name
             << "' (expected user, authen, author, blog or collector)\n";

@@ -1,29 +1,24 @@
 // `blogtrace traces` and `blogtrace trace`: the collector's terminal views of stored traces,
-// reached over its query API at QUERY_ADDR.
+// fetched from its query API at QUERY_ADDR.
 #pragma once
 
 #include <string>
+#include <string_view>
 
+#include "collector/terminal_view.h"
 #include "common/config.h"
 
 namespace blogtrace::cli {
 
-// Filters of `blogtrace traces` (the Jaeger query API's search parameters).
-struct TraceQueryOptions {
-  std::string service;
-  std::string operation;
-  std::string tags;
-  std::string lookback = "1h";
-  int limit = 20;
-  std::string min_duration;
-  std::string max_duration;
-};
+// Lists recent traces matching `search`; returns the exit code.
+int ListTraces(const SystemConfig& config, const collector::TraceSearch& search);
 
-// Lists recent traces matching `query`; returns the exit code.
-int ListTraces(const SystemConfig& config, const TraceQueryOptions& query);
-
-// Shows one trace (a trace id, or a traceresponse/traceparent header value); returns the exit
+// Shows one trace given its id or a traceresponse/traceparent header value; returns the exit
 // code.
 int ShowTrace(const SystemConfig& config, const std::string& id);
+
+// The trace id in `text`: "00-<trace-id>-<span-id>-<flags>" yields <trace-id>; anything else is
+// returned as given (lower-cased).
+std::string TraceIdFrom(std::string_view text);
 
 }  // namespace blogtrace::cli

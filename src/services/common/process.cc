@@ -3,9 +3,7 @@
 #include "common/log.h"
 #include "http/server.h"
 
-#ifdef BLOGTRACE_HAVE_TELEMETRY_SDK
 #include "telemetry/sdk/provider_factory.h"
-#endif
 
 namespace blogtrace::services {
 
@@ -16,13 +14,12 @@ ServiceProcess::ServiceProcess(std::string name, const SystemConfig& config)
   log.format = config.log_format;
   log.level = ParseLogLevel(config.log_level).value_or(LogLevel::kInfo);
   Logger::Configure(log);
-#ifdef BLOGTRACE_HAVE_TELEMETRY_SDK
-  provider_ = telemetry::sdk::CreateTracerProviderFromEnv(name_);
+  // Spans go to the embedded collector at COLLECTOR_ADDR unless OTEL_EXPORTER_OTLP_* says else.
+  telemetry::sdk::ProviderDefaults defaults;
+  defaults.otlp_endpoint = "http://" + config.collector_addr.ToString() + "/v1/traces";
+  provider_ =
+      telemetry::sdk::CreateTracerProviderFromEnv(name_, telemetry::sdk::ProcessGetEnv, defaults);
   propagator_ = telemetry::sdk::PropagatorFromEnv();
-#else
-  provider_ = std::make_unique<telemetry::NoopTracerProvider>();
-  propagator_ = telemetry::MakePropagator("tracecontext,baggage");
-#endif
   tracer_ = &provider_->GetTracer("blogtrace/services/" + name_);
 }
 
