@@ -9,6 +9,8 @@
 #include "collector/viewer_assets.h"
 #include "http/response.h"
 #include "http/server.h"
+#include "telemetry/api/propagator.h"
+#include "telemetry/api/tracer.h"
 
 namespace blogtrace::collector {
 namespace {
@@ -106,6 +108,12 @@ http::Middleware MakeViewerFallback(QueryApi& api) {
 }
 
 struct CollectorServer::Impl {
+  // The servers run the tracing middleware with a no-op tracer: every response carries
+  // `traceresponse` (API.md) but no span is recorded, so the collector never feeds its own
+  // requests back into itself.
+  telemetry::NoopTracer noop_tracer;
+  std::unique_ptr<telemetry::TextMapPropagator> propagator =
+      telemetry::MakePropagator("tracecontext");
   std::unique_ptr<SpanStore> store;
   std::unique_ptr<QueryApi> api;
   ReceiverOptions receiver_options;
@@ -145,8 +153,9 @@ Result<std::unique_ptr<CollectorServer>> CollectorServer::Start(const CollectorO
   receiver_server.service_name = "collector";
   receiver_server.body_limit = options.receiver.max_body_bytes;
   receiver_server.threads = 2;
-  // No ServerTracing: the collector's own requests are never traced (they would feed back).
-  impl->receiver = std::make_unique<http::Server>(receiver_server, std::move(receiver_router));
+  http::ServerTracing tracing{&impl->noop_tracer, impl->propagator.get()};
+  impl->receiver = std::make_unique<http::Server>(receiver_server, std::move(receiver_router),
+                                                  std::vector<http::Middleware>{}, tracing);
   if (auto s = impl->receiver->Start(); !s) return s.error();
 
   http::ServerOptions query_server;
@@ -154,9 +163,9 @@ Result<std::unique_ptr<CollectorServer>> CollectorServer::Start(const CollectorO
   query_server.service_name = "collector-query";
   query_server.threads = 4;
   query_server.handle_signals = handle_signals;
-  impl->query =
-      std::make_unique<http::Server>(query_server, MakeQueryRouter(*impl->api),
-                                     std::vector<http::Middleware>{MakeViewerFallback(*impl->api)});
+  impl->query = std::make_unique<http::Server>(
+      query_server, MakeQueryRouter(*impl->api),
+      std::vector<http::Middleware>{MakeViewerFallback(*impl->api)}, tracing);
   if (auto s = impl->query->Start(); !s) return s.error();
   return std::unique_ptr<CollectorServer>(new CollectorServer(std::move(impl)));
 }

@@ -1,6 +1,7 @@
 // CollectorServer: the embedded trace collector process's parts wired together: the span store,
 // the OTLP/HTTP receiver server (POST /v1/traces) and the query server (Jaeger API + viewer).
-// Neither server is traced: the collector must never send its own spans into itself.
+// Neither server records spans (a no-op tracer: responses carry `traceresponse`, nothing is
+// exported), so the collector never sends its own spans into itself.
 // Thread safety: Start from one thread; Run blocks one thread; Stop from any thread.
 #pragma once
 

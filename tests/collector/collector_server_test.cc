@@ -80,6 +80,10 @@ TEST_F(CollectorServerTest, ProtobufInJaegerOut) {
   auto res = Get("/api/traces/" + TraceHex(1));
   EXPECT_EQ(res.result_int(), 200);
   EXPECT_EQ(res[bhttp::field::content_type], "application/json");
+  // traceresponse on every answer, flags 00: the no-op tracer records nothing.
+  std::string traceresponse(res["traceresponse"]);
+  EXPECT_EQ(traceresponse.size(), 55u) << traceresponse;
+  EXPECT_EQ(traceresponse.substr(traceresponse.size() - 3), "-00") << traceresponse;
   json body = json::parse(res.body());
   EXPECT_EQ(body["data"][0]["traceID"], TraceHex(1));
   EXPECT_EQ(body["data"][0]["spans"].size(), 5u);
