@@ -5,8 +5,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { System, servicePid, alive } from './lib/system.mjs';
-import { request } from './lib/http.mjs';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { System, servicePid, alive, binaryPath, freePort } from './lib/system.mjs';
+import { request, TRACERESPONSE_RE } from './lib/http.mjs';
 import { assertError, assertStatus, describeRes } from './lib/assert_helpers.mjs';
 import { decode } from './lib/jwt.mjs';
 
@@ -100,4 +105,77 @@ test('SIGTERM stops the launcher (exit 0) and leaves no child process', async ()
   assert.ok(exit, `launcher did not exit within 30 s of SIGTERM\n${sys.log.slice(-3000)}`);
   assert.deepEqual(survivors, [], 'children survived the launcher');
   assert.equal(exit.code, 0, `launcher exit ${JSON.stringify(exit)}\n${sys.log.slice(-3000)}`);
+});
+
+test('`blogtrace serve user` alone with OTEL_SDK_DISABLED=true: traceresponse flags 00; SIGTERM → exit 0', { timeout: 120000 }, async () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'blogtrace-contract-serve-'));
+  const addr = `127.0.0.1:${await freePort()}`;
+  const env = { ...process.env, DATA_DIR: dataDir, USER_ADDR: addr, OTEL_SDK_DISABLED: 'true', ADMIN_KEY: 'serve-admin-key-0123456789' };
+  env.COLLECTOR_ADDR = `127.0.0.1:${await freePort()}`;  // nobody there: must not matter
+  const child = spawn(binaryPath(), ['serve', 'user'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stdout.on('data', (c) => { log += c; });
+  child.stderr.on('data', (c) => { log += c; });
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  try {
+    let res;
+    for (let i = 0; i < 200; i++) {
+      try {
+        res = await request(`http://${addr}/healthz`, { timeoutMs: 2000 });
+        if (res.status === 200) break;
+      } catch { /* not yet */ }
+      await sleep(100);
+    }
+    assert.equal(res?.status, 200, `serve user not healthy: ${log}`);
+    assert.match(String(res.headers.traceresponse), TRACERESPONSE_RE);
+    assert.equal(res.headers.traceresponse.slice(-2), '00', res.headers.traceresponse);
+    const err = await request(`http://${addr}/users`, { method: 'POST', body: {} });
+    assertError(err, 401);
+    assert.equal(err.headers.traceresponse.slice(-2), '00');
+    child.kill('SIGTERM');
+    const exit = await Promise.race([exited, sleep(20000).then(() => null)]);
+    assert.ok(exit, 'serve user did not exit within 20 s of SIGTERM');
+    assert.equal(exit.code, 0, `exit ${JSON.stringify(exit)}: ${log.slice(-2000)}`);
+  } finally {
+    if (alive(child.pid)) child.kill('SIGKILL');
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('`blogtrace serve blog` with its author service absent: 503 unavailable; SIGTERM after that call → exit 0', { timeout: 120000 }, async () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'blogtrace-contract-serve-'));
+  const addr = `127.0.0.1:${await freePort()}`;
+  const env = { ...process.env, DATA_DIR: dataDir, BLOG_ADDR: addr, AUTHOR_ADDR: `127.0.0.1:${await freePort()}`,
+    COLLECTOR_ADDR: `127.0.0.1:${await freePort()}`, OTEL_SDK_DISABLED: 'true', UPSTREAM_TIMEOUT_MS: '1000' };
+  const child = spawn(binaryPath(), ['serve', 'blog'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stdout.on('data', (c) => { log += c; });
+  child.stderr.on('data', (c) => { log += c; });
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  try {
+    let res;
+    for (let i = 0; i < 200; i++) {
+      try {
+        res = await request(`http://${addr}/healthz`, { timeoutMs: 2000 });
+        if (res.status === 200) break;
+      } catch { /* not yet */ }
+      await sleep(100);
+    }
+    assert.equal(res?.status, 200, `serve blog not healthy: ${log}`);
+    // A well-formed token of the system's shape (the blog service must ask the author service).
+    const tok = `${Buffer.from('{"alg":"RS256","typ":"JWT","kid":"k"}').toString('base64url')}.${Buffer.from('{"sub":"x"}').toString('base64url')}.${Buffer.alloc(256, 1).toString('base64url')}`;
+    const t0 = Date.now();
+    const r = await request(`http://${addr}/blogs`, { headers: { Authorization: `Bearer ${tok}` } });
+    // Reading: the blog service may refuse a token locally (401) or ask the absent author (503);
+    // never 500. With the author absent, 503 is what the contract describes.
+    if (r.status === 401) assertError(r, 401); else assertError(r, 503);
+    assert.ok(Date.now() - t0 < 10000, 'answered within the upstream timeout');
+    child.kill('SIGTERM');
+    const exit = await Promise.race([exited, sleep(20000).then(() => null)]);
+    assert.ok(exit, 'serve blog did not exit within 20 s of SIGTERM');
+    assert.equal(exit.code, 0, `exit ${JSON.stringify(exit)}: ${log.slice(-2000)}`);
+  } finally {
+    if (alive(child.pid)) child.kill('SIGKILL');
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
 });

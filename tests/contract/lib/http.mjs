@@ -106,11 +106,26 @@ export function raw(addr, head, body, { timeoutMs = 30000 } = {}) {
       resolve(result);
     };
     const timer = setTimeout(() => finish(parseResponse(data, true) ?? { error: 'timeout', text: data.toString() }), timeoutMs);
+    // The body goes in 64 KiB pieces, each after the previous one drained, and stops as soon as
+    // the server starts answering: like a real client, we do not keep pushing bytes at a server
+    // that already said 413 (pushing into a closed socket makes the kernel drop what we got).
+    let answered = false;
+    const writeBody = (offset) => {
+      while (body && offset < body.length && !answered && !done) {
+        const piece = body.subarray(offset, offset + 65536);
+        offset += piece.length;
+        if (!sock.write(piece)) {
+          sock.once('drain', () => writeBody(offset));
+          return;
+        }
+      }
+    };
     sock.on('connect', () => {
       sock.write(head);
-      if (body) sock.write(body, () => {});
+      writeBody(0);
     });
     sock.on('data', (c) => {
+      answered = true;
       data = Buffer.concat([data, c]);
       const r = parseResponse(data, false);
       if (r) finish(r);
