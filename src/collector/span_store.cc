@@ -1,6 +1,5 @@
-#include <cstdio>
-
 #include "collector/span_store_impl.h"
+#include "common/log.h"
 
 namespace blogtrace::collector {
 namespace {
@@ -173,8 +172,8 @@ void SpanStore::Impl::WriterLoop() {
       lock.unlock();
       if (auto status = WriteBatches(batches); !status) {
         failed_batches += batches.size();
-        std::fprintf(stderr, "collector: dropped %zu spans: %s\n", spans,
-                     status.error().message.c_str());
+        Logger::Bg().Error("span store write failed; batch dropped",
+                           {{"spans", spans}, {"error", status.error().message}});
       } else {
         written_spans += spans;
       }
