@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 
 import { System } from './lib/system.mjs';
@@ -663,10 +664,9 @@ describe('blog service', () => {
       const res = await request(sys.url(s, '/healthz'));
       assert.equal(res.status, 200, `${s}: ${describeRes(res)}`);
       assert.deepEqual(res.json, { status: 'ok' }, s);
-      // Reading: "Conventions on every service" covers the four services (the table calls them
-      // "service"; the collector is the "trace collector" and does not trace itself), so the
-      // traceresponse header is asserted on those only.
-      if (s !== 'collector') assertTraceresponse(res);
+      // "Every response, errors included, carries traceresponse": the collector too (it does
+      // not trace itself, so its flags may be 00).
+      assertTraceresponse(res);
     }
   });
   test('READ user: list 200, read 200, create 403 (even with a non-JSON body)', async () => {
@@ -1000,6 +1000,59 @@ describe('conventions on every service', () => {
       });
     }
   }
+});
+
+describe('HTTP details every client relies on', () => {
+  test('keep-alive: several requests, errors included, on one connection each get their answer', async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const ports = new Set();
+    const get = (p, opts = {}) => new Promise((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port: sys.addr.blog.split(':')[1], path: p, agent, method: opts.method ?? 'GET',
+        headers: { Authorization: bearer(fx.READ.token), ...(opts.headers ?? {}) } }, (res) => {
+        let text = '';
+        res.on('data', (c) => { text += c; });
+        res.on('end', () => { ports.add(req.socket.localPort); resolve({ status: res.statusCode, headers: res.headers, text, json: JSON.parse(text) }); });
+      });
+      req.on('error', reject);
+      if (opts.body) req.write(opts.body);
+      req.end();
+    });
+    assertStatus(await get('/blogs?limit=1'), 200);
+    assertError(await get('/nope'), 404);
+    assertError(await get('/blogs?limit=0'), 400);
+    assertError(await get('/blogs', { method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Length': '2' }, body: '{}' }), 403);
+    assertStatus(await get('/blogs?limit=2'), 200);
+    agent.destroy();
+    assert.equal(ports.size, 1, 'the connection was not kept alive across error answers');
+  });
+  for (const ct of ['APPLICATION/JSON', 'application/json;charset=UTF-8', 'Application/Json; charset="utf-8"']) {
+    test(`media type matching is case-insensitive with parameters: ${ct} → 200`, async () => {
+      const res = await request(sys.url('authen', '/login'), { method: 'POST', body: JSON.stringify({ username: fx.READ.user.username, password: PASSWORD }), headers: { 'Content-Type': ct } });
+      assertStatus(res, 200);
+    });
+  }
+  for (const ct of ['text/json', 'application/jsonx', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'json']) {
+    test(`content type ${ct} → 415`, async () => {
+      assertError(await request(sys.url('authen', '/login'), { method: 'POST', body: JSON.stringify({ username: 'abcd', password: 'correct horse' }), headers: { 'Content-Type': ct } }), 415);
+    });
+  }
+  test('a chunked JSON body is accepted (201)', async () => {
+    const body = JSON.stringify({ title: 'chunked', content: 'sent in chunks' });
+    const half = body.length >> 1;
+    const chunks = `${half.toString(16)}\r\n${body.slice(0, half)}\r\n${(body.length - half).toString(16)}\r\n${body.slice(half)}\r\n0\r\n\r\n`;
+    const res = await raw(sys.addr.blog, `POST /blogs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${fx.WRITE.token}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n`, Buffer.from(chunks));
+    assertStatus(res, 201);
+    assert.equal(res.json.title, 'chunked');
+  });
+  test('POST /users/{id} → 405 with Allow GET', async () => {
+    const res = await request(sys.url('user', `/users/${encodeURIComponent(fx.READ.user.id)}`), { method: 'POST', body: {}, headers: { 'X-Admin-Key': sys.adminKey } });
+    assertError(res, 405);
+    assert.match(String(res.headers.allow).toUpperCase(), /\bGET\b/);
+  });
+  test('GET /.well-known/jwks.json needs no credentials; POST to it → 405', async () => {
+    assertStatus(await request(sys.url('authen', '/.well-known/jwks.json')), 200);
+    assertError(await request(sys.url('authen', '/.well-known/jwks.json'), { method: 'POST', body: {} }), 405);
+  });
 });
 
 // ---- trace collector and query ------------------------------------------------------------------
