@@ -383,6 +383,8 @@ TEST_F(ApiTest, AuthorizeChecksTheTokenBeforeTheBody) {
               "unsupported_media_type");
 }
 
+// Whitespace before or after a header value is optional whitespace in HTTP (RFC 9110 5.5): it is
+// not part of the value, so "Bearer <t> " arrives as "Bearer <t>" and is not tested here.
 TEST_F(ApiTest, BearerHeaderMustBeExact) {
   struct Case {
     std::string header;
@@ -393,14 +395,12 @@ TEST_F(ApiTest, BearerHeaderMustBeExact) {
       {"bearer " + read_token_, 200},
       {"BEARER " + read_token_, 200},
       {"Bearer  " + read_token_, 401},
-      {"Bearer " + read_token_ + " ", 401},
       {"Bearer\t" + read_token_, 401},
       {"Bearer " + read_token_ + " " + read_token_, 401},
       {"Bearer", 401},
       {"Bearer ", 401},
       {"Basic " + read_token_, 401},
       {read_token_, 401},
-      {" Bearer " + read_token_, 401},
   };
   for (const auto& c : cases) {
     auto reply = PostJson(system_->author(), "/authorize", R"({"permission":"READ"})",
@@ -574,10 +574,10 @@ TEST_F(ApiTest, PagingIsStrictAndPagesNeverOverlap) {
     ExpectError(Get(system_->blog(), std::string("/blogs?") + bad, Bearer(read_token_)), 400,
                 "bad_request");
   }
-  for (int i = 0; i < 5; ++i) NewBlog("page " + std::to_string(i));
+  for (int i = 0; i < 7; ++i) NewBlog("page " + std::to_string(i));
   auto all = Get(system_->blog(), "/blogs?limit=100", Bearer(read_token_)).Json();
   const auto total = all["total"].get<std::int64_t>();
-  ASSERT_GE(total, 5);
+  ASSERT_GE(total, 7);
   ASSERT_EQ(static_cast<std::int64_t>(all["blogs"].size()), std::min<std::int64_t>(total, 100));
   auto first = Get(system_->blog(), "/blogs", Bearer(read_token_)).Json();
   EXPECT_EQ(first["blogs"].size(), std::min<std::size_t>(20, all["blogs"].size())) << "default 20";
@@ -587,8 +587,9 @@ TEST_F(ApiTest, PagingIsStrictAndPagesNeverOverlap) {
     auto page = Get(system_->blog(), "/blogs?limit=2&offset=" + std::to_string(offset),
                     Bearer(read_token_));
     ASSERT_EQ(page.status, 200);
-    EXPECT_EQ(page.Json()["total"], total);
-    for (const auto& b : page.Json()["blogs"]) seen.push_back(b["id"]);
+    auto json = page.Json();
+    EXPECT_EQ(json["total"], total);
+    for (const auto& b : json["blogs"]) seen.push_back(b["id"]);
   }
   ASSERT_EQ(seen.size(), 6u);
   for (std::size_t i = 0; i < seen.size(); ++i) EXPECT_EQ(seen[i], all["blogs"][i]["id"]);
