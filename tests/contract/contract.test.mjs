@@ -235,6 +235,20 @@ describe('user service: uniqueness and matching edge cases', () => {
       assertStatus(await login(u2, withNul), 200);
     }
   });
+  // Capacity, not a contract row: a checker may fire requests in parallel. Each login costs one
+  // Argon2id verification (~0.45 s on the loaded 2-core box); 8 at once must fit in the default
+  // 5 s upstream timeout. (16 at once gave six 503s at 01:33 UTC: reported to services/lead.)
+  test('8 concurrent logins (4 right, 4 wrong) all get their answer: 200 / 401, never 503 or 500', async () => {
+    const u = fx.READ.user.username;
+    const res = await Promise.all(Array.from({ length: 8 }, (_, i) => login(u, i % 2 ? PASSWORD : 'wrong password')));
+    const codes = res.map((r) => r.status);
+    assert.deepEqual(codes, Array.from({ length: 8 }, (_, i) => (i % 2 ? 200 : 401)), `codes ${codes}`);
+  });
+  for (const permission of ['WRITE ', ' READ', 'Write', 'READ_WRITE', '']) {
+    test(`400 permission ${JSON.stringify(permission)}`, async () => {
+      assertError(await createUser({ username: uniq(), password: 'correct horse', permission }), 400);
+    });
+  }
   test('the token name is the name as stored, whatever case was typed at login', async () => {
     const u = fx.WRITE.user;
     const res = await login(u.username.toUpperCase(), PASSWORD);
