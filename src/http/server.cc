@@ -67,6 +67,22 @@ bool IsDisconnect(const error_code& ec) {
          ec == asio::error::broken_pipe || ec == asio::error::bad_descriptor;
 }
 
+// For an answer to a request whose header could not be parsed (too large, malformed): the
+// method and target of its request line when they look sane, so spans and logs can name them.
+void PeekRequestLine(std::string_view data, Request& req) {
+  constexpr std::size_t kMaxTarget = 2048;
+  std::string_view line = data.substr(0, data.find("\r\n"));
+  std::size_t sp1 = line.find(' ');
+  if (sp1 == std::string_view::npos) return;
+  std::size_t sp2 = line.find(' ', sp1 + 1);
+  if (sp2 == std::string_view::npos || sp2 - sp1 - 1 > kMaxTarget) return;
+  bhttp::verb method = bhttp::string_to_verb(line.substr(0, sp1));
+  std::string_view target = line.substr(sp1 + 1, sp2 - sp1 - 1);
+  if (method == bhttp::verb::unknown || target.empty() || target.front() != '/') return;
+  req.method(method);
+  req.target(target);
+}
+
 // True for `Expect: 100-continue` (RFC 9110 section 10.1.1; the token is case-insensitive).
 bool ExpectsContinue(const bhttp::request_parser<bhttp::string_body>::value_type& req) {
   std::string_view expect = req[bhttp::field::expect];
@@ -366,8 +382,14 @@ asio::awaitable<void> Server::Impl::Serve(tcp::socket socket) {
       }
     }
 
-    Request req;
-    if (parser.is_header_done()) req = parser.release();
+    // On a header error the parser holds what it parsed so far (often the request line and
+    // some fields); otherwise the request line may still be in the buffer.
+    Request req = parser.release();
+    if (reject && req.method() == bhttp::verb::unknown) {
+      PeekRequestLine(
+          std::string_view(static_cast<const char*>(buffer.data().data()), buffer.data().size()),
+          req);
+    }
     bool close = reject.has_value() || !req.keep_alive();
 
     RequestContext ctx;

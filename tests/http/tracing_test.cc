@@ -126,7 +126,13 @@ TEST_F(TracingTest, LimitAnswersCarryTraceResponse) {
     auto res = conn.Read();
     ASSERT_TRUE(res);
     EXPECT_EQ(res->result_int(), 431u);
-    ParseTraceResponse(*res);
+    Ids ids = ParseTraceResponse(*res);
+    ASSERT_TRUE(tracer_.WaitForSpans(2, std::chrono::seconds(5)));
+    auto spans = tracer_.spans();
+    EXPECT_EQ(spans.back().name, "GET");  // named from the request line
+    EXPECT_EQ(spans.back().attributes["url.path"], "/users/1");
+    EXPECT_EQ(spans.back().attributes["http.response.status_code"], "431");
+    EXPECT_EQ(ids.span_id, spans.back().context.span_id().ToHex());
   }
   {
     RawConnection conn(server.port());
