@@ -944,6 +944,13 @@ describe('conventions on every service', () => {
       assertError(res, 400);
       assertStatus(await request(sys.url(s, '/healthz')), 200);
     });
+    test(`${s}: exactly 100 header fields are fine, 101 get 431`, async () => {
+      let h99 = '';
+      for (let i = 0; i < 98; i++) h99 += `X-H${i}: v\r\n`;
+      // Host + 98 X-H + Connection = 100
+      assertStatus(await raw(sys.addr[s], `GET /healthz HTTP/1.1\r\nHost: x\r\n${h99}Connection: close\r\n\r\n`), 200);
+      assertError(await raw(sys.addr[s], `GET /healthz HTTP/1.1\r\nHost: x\r\n${h99}X-One-More: v\r\nConnection: close\r\n\r\n`), 431);
+    });
     test(`${s}: 431 comes before authentication and routing`, async () => {
       assertError(await raw(sys.addr[s], `POST /no/such HTTP/1.1\r\nHost: x\r\nX-Pad: ${'a'.repeat(17 * 1024)}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`), 431);
     });

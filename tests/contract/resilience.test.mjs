@@ -17,7 +17,7 @@ import { decode } from './lib/jwt.mjs';
 
 // Generous: the login path includes Argon2id in the user service, slow on a loaded machine.
 const UPSTREAM_TIMEOUT_MS = 6000;
-const sys = new System({ JWT_TTL_SECONDS: '1', UPSTREAM_TIMEOUT_MS: String(UPSTREAM_TIMEOUT_MS) });
+const sys = new System({ JWT_TTL_SECONDS: '1', UPSTREAM_TIMEOUT_MS: String(UPSTREAM_TIMEOUT_MS), ADMIN_KEY: null });
 const fx = {};
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const getBlogs = (path) => request(sys.url('blog', path), { headers: { Authorization: `Bearer ${fx.token}` } });
@@ -39,6 +39,18 @@ before(async () => {
 }, { timeout: 180000 });
 
 after(() => sys.forceCleanup());
+
+test('generated secrets: admin.key, internal.key, jwt-private.pem are mode 0600; the admin key is printed once', () => {
+  for (const f of ['admin.key', 'internal.key', 'jwt-private.pem']) {
+    const mode = fs.statSync(path.join(sys.dataDir, f)).mode & 0o777;
+    assert.equal(mode.toString(8), '600', `${f} mode`);
+  }
+  assert.ok(fs.existsSync(path.join(sys.dataDir, 'jwt-public.pem')), 'jwt-public.pem generated');
+  assert.ok(sys.adminKey.length >= 16, 'admin key length');
+  assert.ok(sys.log.includes(sys.adminKey), 'the generated admin key is printed');
+  assert.ok(!sys.log.includes(sys.internalKey), 'the internal key is never printed');
+  assert.ok(!/BEGIN [A-Z ]*PRIVATE KEY/.test(sys.log), 'no private key in the log');
+});
 
 test('a 201 blog survives kill -9 of the blog service (restarted by the launcher)', async () => {
   const made = await request(sys.url('blog', '/blogs'), { method: 'POST', headers: { Authorization: `Bearer ${fx.token}` }, body: { title: 'durable', content: 'survives kill -9' } });

@@ -86,6 +86,7 @@ export function servicePid(launcherPid, name) {
 }
 
 export class System {
+  // extraEnv: variables for the launcher; ADMIN_KEY: null lets the system generate it.
   constructor(extraEnv = {}) {
     this.extraEnv = extraEnv;
     this.addr = {};
@@ -100,9 +101,13 @@ export class System {
       this.addr[name] = `127.0.0.1:${await freePort()}`;
       env[ENV_NAMES[name]] = this.addr[name];
     }
-    this.adminKey = 'contract-admin-key-' + Math.random().toString(36).slice(2);
-    env.ADMIN_KEY = this.adminKey;
     Object.assign(env, this.extraEnv);
+    if (env.ADMIN_KEY === undefined) {
+      this.adminKey = 'contract-admin-key-' + Math.random().toString(36).slice(2);
+      env.ADMIN_KEY = this.adminKey;
+    } else if (env.ADMIN_KEY === null) {
+      delete env.ADMIN_KEY;  // generated into DATA_DIR/admin.key, read back below
+    }
     delete env.INTERNAL_KEY;  // generated into DATA_DIR/internal.key, read back below
     this.proc = spawn(binaryPath(), ['up'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.exited = new Promise((resolve) => {
@@ -131,6 +136,7 @@ export class System {
       await sleep(250);
     }
     this.internalKey = fs.readFileSync(path.join(this.dataDir, 'internal.key'), 'utf8').trim();
+    if (!this.adminKey) this.adminKey = fs.readFileSync(path.join(this.dataDir, 'admin.key'), 'utf8').trim();
     this.pid = this.proc.pid;
   }
 
