@@ -133,6 +133,11 @@ describe('user service: POST /users', () => {
       assertError(await createUser(body), 400);
     });
   }
+  test('JSON escapes are decoded: "\\u0052EAD" is READ (201)', async () => {
+    const res = await createUser(`{"username":"${uniq()}","password":"correct\\u0020horse","permission":"\\u0052EAD"}`);
+    assertStatus(res, 201);
+    assert.equal(res.json.permission, 'READ');
+  });
   test('409 case-insensitive duplicate; the name is kept as given', async () => {
     const name = uniq('CaseUser');
     const first = await createUser({ username: name, password: 'correct horse', permission: 'READ' });
@@ -793,7 +798,9 @@ describe('blog service', () => {
     assertStatus(res, 200);
     assert.equal(res.json.blogs.length, Math.min(20, res.json.total));
   });
-  for (const q of ['limit=1', 'limit=100', 'offset=0', 'limit=1&offset=3']) {
+  // Readings: unknown query parameters are ignored like unknown body fields; values are
+  // percent-decoded before being read.
+  for (const q of ['limit=1', 'limit=100', 'offset=0', 'limit=1&offset=3', 'foo=bar', 'limit=%31%30']) {
     test(`200 ${q}`, async () => assertStatus(await blogs(`/blogs?${q}`, { token: fx.READ.token }), 200));
   }
   for (const q of ['limit=0', 'limit=101', 'limit=abc', 'limit=1.5', 'limit=-1', 'limit=', 'limit=1e1', 'limit=%201', 'limit=99999999999999999999', 'offset=-1', 'offset=x', 'offset=', 'offset=1.0', 'offset=99999999999999999999999']) {
@@ -819,6 +826,8 @@ describe('blog service', () => {
   const badBlogs = {
     'title empty': { title: '', content: 'c' }, 'title spaces only': { title: '   ', content: 'c' },
     'title whitespace only (tab/LF/CR)': { title: ' \t\n\r ', content: 'c' },
+    // Reading: "whitespace" is Unicode White_Space, not just ASCII.
+    'title only U+3000/U+2003/U+00A0 (Unicode whitespace)': { title: '\u3000\u2003\u00a0', content: 'c' },
     'title of 201 emoji': { title: emoji.repeat(201), content: 'c' }, 'title of 201 ASCII': { title: 'x'.repeat(201), content: 'c' },
     'title with \\u0007': { title: 'bell\u0007', content: 'c' }, 'title with \\u007f': { title: 'del\u007f', content: 'c' },
     'title with \\u0085 (C1)': { title: 'nel\u0085', content: 'c' }, 'title with \\u0000': { title: 'nul\u0000x', content: 'c' },
