@@ -71,9 +71,10 @@ Status SpanStore::Impl::InitWriter() {
   writer_db = std::move(*db);
   // WAL lets readers run beside the writer; synchronous=NORMAL skips the fsync per commit (a
   // power cut may lose the last commits; trace data tolerates that).
-  if (auto s = writer_db.Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                              "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536; "
-                              "PRAGMA journal_size_limit=67108864;");
+  if (auto s = writer_db.Exec(
+          "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+          "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536; "
+          "PRAGMA journal_size_limit=67108864;");
       !s) {
     return s;
   }
