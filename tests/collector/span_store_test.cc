@@ -1,6 +1,7 @@
 #include "collector/span_store.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include "collector/hex.h"
 #include "store_fixture.h"
@@ -147,23 +148,29 @@ TEST_F(SpanStoreTest, SurvivesReopen) {
 
 TEST_F(SpanStoreTest, FullQueueRefusesBatches) {
   Reopen({.max_queued_spans = 5});
-  // Hold the writer: a reader can't block it, so instead fill the queue faster than it drains
-  // by enqueueing until refused; the queue bound is what is checked.
+  // Another connection holds the write lock, so the writer cannot drain the queue: the first
+  // batch is taken (or waits in the queue), and by the third the queue is full.
+  sqlite3* blocker = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_.path() / "traces.db").c_str(), &blocker), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(blocker, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
   int accepted = 0;
   bool refused = false;
-  for (int i = 0; i < 10000 && !refused; ++i) {
+  for (int i = 0; i < 3 && !refused; ++i) {
     otlp_collector::ExportTraceServiceRequest req;
     AddBlogTrace(req, i + 1, kT0 + i);
-    auto seq = store_->Enqueue(ExtractSpans(req).batch);
-    if (seq) {
+    if (store_->Enqueue(ExtractSpans(req).batch)) {
       ++accepted;
     } else {
       refused = true;
     }
   }
-  EXPECT_TRUE(refused) << "the queue never filled";
+  sqlite3_exec(blocker, "COMMIT", nullptr, nullptr, nullptr);
+  sqlite3_close(blocker);
+  EXPECT_TRUE(refused);
   store_->Flush();
+  // What was accepted is written once the lock is gone.
   EXPECT_EQ(store_->WrittenSpans(), static_cast<std::uint64_t>(accepted) * 5);
+  EXPECT_EQ(store_->FailedBatches(), 0u);
 }
 
 TEST_F(SpanStoreTest, RetentionDropsTracesOlderThanTheAge) {
