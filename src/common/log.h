@@ -34,6 +34,7 @@ std::string_view LogLevelName(LogLevel level) noexcept;
 struct LogField {
   using Value = std::variant<std::string, std::int64_t, double, bool>;
 
+  // One constructor per value type, so `{{"key", value}}` lists read naturally.
   LogField(std::string_view k, std::string_view v) : key(k), value(std::string(v)) {}
   LogField(std::string_view k, const char* v) : key(k), value(std::string(v)) {}
   LogField(std::string_view k, const std::string& v) : key(k), value(v) {}
@@ -62,6 +63,7 @@ struct LogOptions {
 // A configured logger. Cheap to copy (shares the underlying sink).
 class Logger {
  public:
+  // A logger writing to options.sink (or stderr) in options.format.
   explicit Logger(const LogOptions& options);
 
   // Replaces the process-wide logger Bg() returns (call once at start, from main).
@@ -69,6 +71,7 @@ class Logger {
   // The process-wide logger, for lines outside a request (stderr, text, info until configured).
   static const Logger& Bg();
 
+  // Write one line at the named level (dropped below the configured level).
   void Trace(std::string_view message, LogFields fields = {}) const;
   void Debug(std::string_view message, LogFields fields = {}) const;
   void Info(std::string_view message, LogFields fields = {}) const;

@@ -13,8 +13,10 @@ namespace blogtrace::http {
 // A logger bound to one request. Holds references: use it within the request only.
 class RequestLogger {
  public:
+  // Binds `logger` to `ctx` (both must outlive this object).
   RequestLogger(const Logger& logger, RequestContext& ctx) noexcept : logger_(logger), ctx_(ctx) {}
 
+  // Debug and info lines go to the log only.
   void Debug(std::string_view message, LogFields fields = {}) const;
   void Info(std::string_view message, LogFields fields = {}) const;
   // Also a span event "log" with log.severity "WARN", log.message and the fields.
