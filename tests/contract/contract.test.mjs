@@ -342,6 +342,11 @@ describe('authen service: POST /login and the token', () => {
     assertError(b, 401);
     assert.equal(a.text, b.text);
   });
+  test('unknown fields in the login body are ignored (200)', async () => {
+    const res = await request(sys.url('authen', '/login'), { method: 'POST', body: { username: fx.READ.user.username, password: PASSWORD, permission: 'WRITE', remember: true } });
+    assertStatus(res, 200);
+    assert.equal(decode(res.json.token).payload.permission, 'READ', 'a client cannot choose its permission');
+  });
   test('username matches without regard to case', async () => {
     const u = fx.WRITE.user;
     for (const name of [u.username.toUpperCase(), u.username.toLowerCase()]) {
@@ -749,6 +754,13 @@ describe('blog service', () => {
   test('success responses are application/json', async () => {
     const res = await blogs('/blogs', { token: fx.READ.token });
     assert.match(String(res.headers['content-type']), /^application\/json/);
+  });
+  test('total grows by exactly one per 201', async () => {
+    const a = await blogs('/blogs?limit=1', { token: fx.READ.token });
+    assertStatus(await post({ title: 'count me', content: 'c' }), 201);
+    const b = await blogs('/blogs?limit=1', { token: fx.READ.token });
+    assert.equal(b.json.total, a.json.total + 1);
+    assert.equal(b.json.blogs[0].title, 'count me', 'the newest comes first');
   });
   test('GET /blogs/{unknown} → 404', async () => {
     assertError(await blogs('/blogs/does-not-exist', { token: fx.READ.token }), 404);
