@@ -16,7 +16,9 @@ namespace bhttp = boost::beast::http;
 
 class AuthenServerTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { keys_ = new auth::KeyPair(std::move(auth::GenerateKeyPair().value())); }
+  static void SetUpTestSuite() {
+    keys_ = new auth::KeyPair(std::move(auth::GenerateKeyPair().value()));
+  }
   static void TearDownTestSuite() { delete keys_; }
 
   AuthenServerTest()

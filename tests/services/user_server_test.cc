@@ -93,3 +93,25 @@ TEST_F(UserServerTest, VerifyAnswersTheSameForUnknownUsersAndWrongPasswords) {
 
 }  // namespace
 }  // namespace blogtrace::services::user
+
+namespace blogtrace::services::user {
+namespace {
+
+TEST(UserServerGiveUp, VerificationsQueuedPastTheCallersPatienceAre503) {
+  boost::asio::thread_pool pool(1);
+  services::testing::FakeUserStore store;
+  telemetry::NoopTracer tracer;
+  // Any wait at all is too long: the queued verification is dropped.
+  UserServer server(store, {kAdmin, kInternal}, pool, tracer, std::chrono::milliseconds(-1));
+  auto request = services::testing::JsonRequest(boost::beast::http::verb::post, "/users/verify",
+                                                R"({"username":"bob","password":"bob-password"})");
+  request.set("X-Internal-Key", kInternal);
+  http::RequestContext ctx;
+  auto r = services::testing::RunHandler([&] { return server.Verify(request, ctx); });
+  EXPECT_EQ(r.result_int(), 503u);
+  EXPECT_EQ(nlohmann::json::parse(r.body())["error"], "unavailable");
+  pool.join();
+}
+
+}  // namespace
+}  // namespace blogtrace::services::user

@@ -27,10 +27,11 @@ Result<auth::KeyPair> LoadSigningKeys(const SystemConfig& config, telemetry::Tra
 
 Result<auth::KeyPair> LoadVerifyingKey(const SystemConfig& config, telemetry::Tracer& tracer) {
   return Traced(tracer, "verifying", [&]() -> Result<auth::KeyPair> {
-    if (!config.jwt_public_key_path.empty()) return auth::LoadPublicKey(config.jwt_public_key_path);
-    auto generated = auth::LoadOrGenerateKeyPair(config);
-    if (!generated) return generated.error();
-    return auth::LoadPublicKey(config.data_dir + "/jwt-public.pem");
+    // The configured (or generated) pair, reduced to its public half: the author service never
+    // holds the private key.
+    auto keys = auth::LoadOrGenerateKeyPair(config);
+    if (!keys) return keys.error();
+    return keys->PublicOnly();
   });
 }
 

@@ -12,9 +12,9 @@ namespace blogtrace::services {
 // The signing pair (authen): LoadOrGenerateKeyPair(config).
 Result<auth::KeyPair> LoadSigningKeys(const SystemConfig& config, telemetry::Tracer& tracer);
 
-// The public key only (author): JWT_PUBLIC_KEY when set; otherwise the generated
-// DATA_DIR/jwt-public.pem (generating the pair first when it is absent, so a service started
-// alone in a fresh DATA_DIR agrees with the authen service started later).
+// The public key only (author): the pair LoadOrGenerateKeyPair(config) yields (JWT_PUBLIC_KEY,
+// JWT_PRIVATE_KEY, or the pair generated under DATA_DIR, so a service started alone in a fresh
+// DATA_DIR agrees with the authen service started later), reduced to its public half.
 Result<auth::KeyPair> LoadVerifyingKey(const SystemConfig& config, telemetry::Tracer& tracer);
 
 }  // namespace blogtrace::services

@@ -20,7 +20,8 @@ int RunUserService(const SystemConfig& config) {
 
   // Argon2id takes 64 MiB and ~50-100 ms per call: two at a time on a 2-core machine.
   boost::asio::thread_pool blocking(2);
-  UserServer server((*store)->users(), {*admin_key, *internal_key}, blocking, process.tracer());
+  UserServer server((*store)->users(), {*admin_key, *internal_key}, blocking, process.tracer(),
+                    config.upstream_timeout);
   http::Router router;
   server.Register(router);
   int code = process.Serve(config.user_addr, std::move(router));

@@ -29,8 +29,13 @@ telemetry::Span StartInternal(telemetry::Tracer& tracer, http::RequestContext& c
 }  // namespace
 
 UserServer::UserServer(store::UserStore& users, UserSecrets secrets,
-                       boost::asio::thread_pool& blocking, telemetry::Tracer& tracer)
-    : users_(users), secrets_(std::move(secrets)), blocking_(blocking), tracer_(tracer) {}
+                       boost::asio::thread_pool& blocking, telemetry::Tracer& tracer,
+                       std::chrono::milliseconds give_up_after)
+    : users_(users),
+      secrets_(std::move(secrets)),
+      blocking_(blocking),
+      tracer_(tracer),
+      give_up_after_(give_up_after) {}
 
 void UserServer::Register(http::Router& router) {
   router.Add(http_::verb::get, "/healthz", Healthz);
@@ -91,6 +96,7 @@ boost::asio::awaitable<http::Response> UserServer::GetUser(const http::Request& 
 
 boost::asio::awaitable<http::Response> UserServer::Verify(const http::Request& request,
                                                           http::RequestContext& ctx) {
+  const auto arrived = std::chrono::steady_clock::now();
   if (!HeaderSecretMatches(request, "X-Internal-Key", secrets_.internal_key)) {
     co_return Refuse(ctx, Error::Unauthorized("missing or wrong X-Internal-Key"));
   }
@@ -111,16 +117,20 @@ boost::asio::awaitable<http::Response> UserServer::Verify(const http::Request& r
       co_return Refuse(ctx, found.error());
     }
   }
-  bool match = false;
+  std::optional<bool> match;
   {
     auto span = StartInternal(tracer_, ctx, "password.verify");
-    match = co_await RunBlocking(blocking_, [&] {
+    match = co_await RunBlocking(blocking_, [&]() -> std::optional<bool> {
+      if (std::chrono::steady_clock::now() - arrived > give_up_after_) return std::nullopt;
       return user ? auth::VerifyPassword(user->password_hash, credentials->password)
                   : auth::DummyVerifyPassword(credentials->password);
     });
-    span.SetAttribute("auth.password.match", match);
+    if (match) span.SetAttribute("auth.password.match", *match);
   }
   if (!match) {
+    co_return Refuse(ctx, Error::Unavailable("too many logins at once; try again"));
+  }
+  if (!*match) {
     if (ctx.span != nullptr) {
       ctx.span->SetAttribute("auth.failure.reason", "bad_credentials");
       ctx.span->AddEvent("credentials.rejected", {{"reason", "bad_credentials"}});

@@ -27,8 +27,12 @@ struct UserSecrets {
 class UserServer {
  public:
   // `blocking` runs the store calls and the Argon2id work off the event loop.
+  // `give_up_after`: a verification still queued for the pool this long after its request
+  // arrived is dropped with 503 (its caller, the authen service, has given up by then), so a burst
+  // of logins cannot snowball into a queue of work nobody waits for.
   UserServer(store::UserStore& users, UserSecrets secrets, boost::asio::thread_pool& blocking,
-             telemetry::Tracer& tracer);
+             telemetry::Tracer& tracer,
+             std::chrono::milliseconds give_up_after = std::chrono::milliseconds(5000));
 
   // Adds every route (GET /healthz included) to `router`; `this` must outlive the router.
   void Register(http::Router& router);
@@ -49,6 +53,7 @@ class UserServer {
   UserSecrets secrets_;
   boost::asio::thread_pool& blocking_;
   telemetry::Tracer& tracer_;
+  std::chrono::milliseconds give_up_after_;
 };
 
 }  // namespace blogtrace::services::user
