@@ -1,6 +1,6 @@
 // Errors as values from the contract's closed set (../shared/API.md "Conventions").
 // The HTTP layer maps them to status codes and JSON bodies in exactly one place
-// (http/error_response.h); everything below it only creates them.
+// (`ErrorResponse` in http/response.h); everything below it only creates them.
 #pragma once
 
 #include <string>
