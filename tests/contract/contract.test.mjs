@@ -10,7 +10,7 @@ import path from 'node:path';
 
 import { System } from './lib/system.mjs';
 import { request, raw, TRACERESPONSE_RE } from './lib/http.mjs';
-import { assertError, assertStatus, assertTraceresponse, RFC3339_UTC, describeRes } from './lib/assert_helpers.mjs';
+import { assertError, assertStatus, assertTraceresponse, RFC3339_UTC, describeRes, registerSecret } from './lib/assert_helpers.mjs';
 import { b64u, b64uJson, decode, make, ownRsa, ownEc, unb64u } from './lib/jwt.mjs';
 
 const TTL = 900;  // not the default 3600, so expires_in/exp-iat prove the variable is read
@@ -52,6 +52,12 @@ before(async () => {
   // As the operator we hold DATA_DIR: with the system's own private key the claim rules are
   // tested for themselves (a good signature over bad claims), not just the signature check.
   fx.realKey = crypto.createPrivateKey(fs.readFileSync(path.join(sys.dataDir, 'jwt-private.pem')));
+  registerSecret(sys.adminKey);
+  registerSecret(sys.internalKey);
+  const d = fx.realKey.export({ format: 'jwk' }).d;
+  registerSecret(d.slice(0, 24));  // the private exponent, base64url
+  const pemBody = fs.readFileSync(path.join(sys.dataDir, 'jwt-private.pem'), 'utf8').split('\n')[5];
+  registerSecret(pemBody);  // a line from the middle of the private key PEM
 }, { timeout: 180000 });
 
 after(() => sys.forceCleanup());

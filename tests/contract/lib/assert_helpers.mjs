@@ -23,8 +23,20 @@ export function assertTraceresponse(res) {
     `traceresponse header missing/invalid; ${describeRes(res)}`);
 }
 
+// Secrets of the running system (admin/internal keys, private key material) that no response
+// may ever contain; registered by the suite once the system is up.
+const SECRETS = [];
+export function registerSecret(secret) {
+  if (secret && secret.length >= 12) SECRETS.push(secret);
+}
+
 export function assertNoLeak(res) {
-  for (const re of LEAKS) assert.doesNotMatch(String(res.text), re, `response leaks ${re}: ${res.text}`);
+  const text = String(res.text);
+  for (const re of LEAKS) assert.doesNotMatch(text, re, `response leaks ${re}: ${text}`);
+  for (const secret of SECRETS) assert.ok(!text.includes(secret), `response contains a secret: ${text.slice(0, 200)}`);
+  for (const [name, value] of Object.entries(res.headers ?? {})) {
+    for (const secret of SECRETS) assert.ok(!String(value).includes(secret), `header ${name} contains a secret`);
+  }
 }
 
 // An error answer: the status, exactly {"error","message"} with the contract's code string,
