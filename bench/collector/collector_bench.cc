@@ -109,14 +109,16 @@ std::string MakeBatch(std::mt19937_64& rng, int spans_per_trace, std::uint64_t s
 
 // Decodes, validates and queues one request as the receiver does; returns its sequence.
 std::uint64_t Ingest(SpanStore& store, const std::string& body) {
-  otlp_collector::ExportTraceServiceRequest req;
+  google::protobuf::Arena arena;
+  auto& req =
+      *google::protobuf::Arena::CreateMessage<otlp_collector::ExportTraceServiceRequest>(&arena);
   if (!DecodeProtobufRequest(body, req)) std::abort();
-  auto extracted = ExtractSpans(req);
+  auto extracted = ExtractSpans(req, body);
   while (true) {
     if (auto seq = store.Enqueue(std::move(extracted.batch))) return *seq;
     // Back-pressure: a real client retries after Retry-After; here wait for the writer.
     store.Flush();
-    extracted = ExtractSpans(req);
+    extracted = ExtractSpans(req, body);
   }
 }
 

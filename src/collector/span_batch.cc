@@ -22,7 +22,77 @@ void AppendTag(std::string& out, std::string_view key, std::string_view value) {
 
 void AppendAttributes(std::string& out,
                       const google::protobuf::RepeatedPtrField<otlp_common::KeyValue>& attrs) {
-  for (const auto& kv : attrs) AppendTag(out, kv.key(), AnyValueToString(kv.value()));
+  for (const auto& kv : attrs) {
+    // Strings (most attributes) are appended in place; other values need rendering.
+    if (kv.value().value_case() == otlp_common::AnyValue::kStringValue) {
+      AppendTag(out, kv.key(), kv.value().string_value());
+    } else {
+      AppendTag(out, kv.key(), AnyValueToString(kv.value()));
+    }
+  }
+}
+
+// Reads a varint at `p`; false at the end of the data or on an overlong varint.
+bool ReadVarint(const char*& p, const char* end, std::uint64_t& out) {
+  out = 0;
+  for (int shift = 0; shift < 64 && p < end; shift += 7) {
+    auto byte = static_cast<unsigned char>(*p++);
+    out |= static_cast<std::uint64_t>(byte & 0x7f) << shift;
+    if (!(byte & 0x80)) return true;
+  }
+  return false;
+}
+
+// Calls `f(field, bytes)` for every length-delimited field of the message in `data`, in wire
+// order; other wire types are skipped. False when the data is not a well-formed message.
+template <typename F>
+bool ForEachLengthDelimited(std::string_view data, F&& f) {
+  const char* p = data.data();
+  const char* end = p + data.size();
+  while (p < end) {
+    std::uint64_t tag, v;
+    if (!ReadVarint(p, end, tag)) return false;
+    switch (tag & 7) {
+      case 0:
+        if (!ReadVarint(p, end, v)) return false;
+        break;
+      case 1:
+        if (end - p < 8) return false;
+        p += 8;
+        break;
+      case 5:
+        if (end - p < 4) return false;
+        p += 4;
+        break;
+      case 2:
+        if (!ReadVarint(p, end, v) || v > static_cast<std::uint64_t>(end - p)) return false;
+        if (!f(tag >> 3, std::string_view(p, v))) return false;
+        p += v;
+        break;
+      default:  // groups: not used by OTLP
+        return false;
+    }
+  }
+  return true;
+}
+
+// The serialized spans of an ExportTraceServiceRequest in the order the parsed message holds
+// them (resource_spans = 1 > scope_spans = 2 > spans = 2; repeated message fields keep wire
+// order). Empty when the body cannot be walked.
+std::vector<std::string_view> SpanSlices(std::string_view body) {
+  std::vector<std::string_view> out;
+  bool ok = ForEachLengthDelimited(body, [&](std::uint64_t f1, std::string_view rs) {
+    if (f1 != 1) return true;
+    return ForEachLengthDelimited(rs, [&](std::uint64_t f2, std::string_view ss) {
+      if (f2 != 2) return true;
+      return ForEachLengthDelimited(ss, [&](std::uint64_t f3, std::string_view span) {
+        if (f3 == 2) out.push_back(span);
+        return true;
+      });
+    });
+  });
+  if (!ok) out.clear();
+  return out;
 }
 
 // The reason a span is rejected, or nullptr when it is valid.
@@ -47,13 +117,20 @@ std::string TagPattern(std::string_view key, std::string_view value) {
   return out;
 }
 
-ExtractResult ExtractSpans(const otlp_collector::ExportTraceServiceRequest& request) {
+ExtractResult ExtractSpans(const otlp_collector::ExportTraceServiceRequest& request,
+                           std::string_view wire) {
   ExtractResult result;
   std::size_t total = 0;
   for (const auto& rs : request.resource_spans()) {
     for (const auto& ss : rs.scope_spans()) total += ss.spans_size();
   }
   result.batch.spans.reserve(total);
+  // The spans' own bytes from the request, when given and consistent with the parsed message,
+  // so they need not be serialized again.
+  std::vector<std::string_view> slices;
+  if (!wire.empty()) slices = SpanSlices(wire);
+  if (slices.size() != total) slices.clear();
+  std::size_t span_index = 0;
   for (const auto& rs : request.resource_spans()) {
     std::string resource_bytes = rs.resource().SerializeAsString();
     std::string service = ServiceName(rs.resource().attributes());
@@ -73,6 +150,7 @@ ExtractResult ExtractSpans(const otlp_collector::ExportTraceServiceRequest& requ
       std::size_t origin_index = result.batch.origins.size();
       bool used = false;
       for (const auto& span : ss.spans()) {
+        std::size_t this_index = span_index++;
         if (const char* reason = Invalid(span)) {
           if (result.rejected++ == 0) result.error_message = reason;
           continue;
@@ -91,6 +169,7 @@ ExtractResult ExtractSpans(const otlp_collector::ExportTraceServiceRequest& requ
         rec.has_error =
             span.status().code() == opentelemetry::proto::trace::v1::Status::STATUS_CODE_ERROR;
         rec.origin = origin_index;
+        rec.tags.reserve(256);
         AppendAttributes(rec.tags, span.attributes());
         if (auto kind = SpanKindName(span.kind()); !kind.empty()) {
           AppendTag(rec.tags, kSpanKindTag, kind);
@@ -108,7 +187,11 @@ ExtractResult ExtractSpans(const otlp_collector::ExportTraceServiceRequest& requ
           AppendTag(rec.tags, kEventField, event.name());
           AppendAttributes(rec.tags, event.attributes());
         }
-        span.SerializeToString(&rec.span);
+        if (slices.empty()) {
+          span.SerializeToString(&rec.span);
+        } else {
+          rec.span.assign(slices[this_index]);
+        }
       }
       if (used) result.batch.origins.push_back(std::move(origin));
     }

@@ -48,8 +48,11 @@ struct ExtractResult {
 
 // Validates and converts every span. A span is rejected (counted, not stored) when its trace id
 // is not 16 bytes or all zero, its span id not 8 bytes or all zero, or its parent id neither
-// empty nor 8 bytes. An end time before the start is stored as duration 0.
-ExtractResult ExtractSpans(const otlp_collector::ExportTraceServiceRequest& request);
+// empty nor 8 bytes. An end time before the start is stored as duration 0. `wire`, when not
+// empty, is the protobuf body `request` was parsed from: each span then keeps its received bytes
+// instead of being serialized again (checked against the parsed message; serialized otherwise).
+ExtractResult ExtractSpans(const otlp_collector::ExportTraceServiceRequest& request,
+                           std::string_view wire = {});
 
 // Searchable tag text: "\x1f" key "\x1e" value ... "\x1f"; TagPattern(k, v) is found in it with a
 // substring search exactly when the pair is present.

@@ -7,6 +7,10 @@
 namespace blogtrace::collector {
 namespace {
 
+// Above this many services a search without `service` walks traces instead of merging
+// per-service cursors.
+constexpr std::size_t kMaxMergedServices = 64;
+
 // True when every wanted tag is in the span's tags or in its origin's.
 bool TagsMatch(std::string_view span_tags, std::int64_t origin_id,
                const std::vector<std::string>& patterns,
@@ -173,6 +177,62 @@ Result<std::vector<std::string>> SpanStore::FindTraceIds(const TraceQuery& query
   // No service: walk traces newest first and check their spans when span criteria are given.
   bool span_criteria =
       !patterns.empty() || query.min_duration_ns || query.max_duration_ns || query.operation;
+  if (span_criteria && !query.operation) {
+    // Tag/duration criteria only: merge the services' spans newest first (one index cursor per
+    // service) instead of looking up every trace's spans one trace at a time.
+    std::vector<std::int64_t> service_ids;
+    {
+      Statement* ids = reader.Get("SELECT id FROM services");
+      if (!ids) return Error::Internal(reader.db.LastError());
+      StatementReset reset(*ids);
+      while (ids->Step()) service_ids.push_back(ids->Int(0));
+    }
+    if (service_ids.size() <= kMaxMergedServices) {
+      std::vector<Statement*> cursors;
+      struct ResetAll {
+        std::vector<Statement*>& cursors;
+        ~ResetAll() {
+          for (Statement* c : cursors) c->Reset();
+        }
+      } reset_all{cursors};
+      // (start_ns, cursor) of every cursor positioned on a row; the newest on top.
+      std::vector<std::pair<std::int64_t, std::size_t>> heap;
+      for (std::size_t i = 0; i < service_ids.size(); ++i) {
+        // One statement per cursor slot (the comment makes the cached SQL distinct).
+        Statement* c = reader.Get(
+            "SELECT start_ns, trace_id, origin_id, tags FROM spans WHERE service_id = ?1 "
+            "AND start_ns BETWEEN ?2 AND ?3 AND duration_ns BETWEEN ?4 AND ?5 "
+            "ORDER BY start_ns DESC -- cursor " +
+            std::to_string(i));
+        if (!c) return Error::Internal(reader.db.LastError());
+        cursors.push_back(c);
+        c->Bind(1, service_ids[i]);
+        c->Bind(2, start);
+        c->Bind(3, end);
+        c->Bind(4, min_d);
+        c->Bind(5, max_d);
+        if (c->Step()) heap.emplace_back(c->Int(0), i);
+      }
+      std::make_heap(heap.begin(), heap.end());
+      while (found.size() < query.limit && !heap.empty()) {
+        std::pop_heap(heap.begin(), heap.end());
+        std::size_t i = heap.back().second;
+        heap.pop_back();
+        Statement& c = *cursors[i];
+        std::string_view trace_id = c.Blob(1);
+        if (!seen.count(std::string(trace_id)) &&
+            (patterns.empty() || TagsMatch(c.Text(3), c.Int(2), patterns, origins_with))) {
+          seen.emplace(trace_id);
+          found.emplace_back(trace_id);
+        }
+        if (c.Step()) {
+          heap.emplace_back(c.Int(0), i);
+          std::push_heap(heap.begin(), heap.end());
+        }
+      }
+      return found;
+    }
+  }
   Statement* traces = reader.Get(
       "SELECT trace_id FROM traces WHERE start_ns <= ?2 AND end_ns >= ?1 ORDER BY start_ns DESC");
   Statement* spans = reader.Get(

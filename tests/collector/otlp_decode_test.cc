@@ -212,5 +212,33 @@ TEST(ExtractSpansTest, BuildsSearchableTags) {
   EXPECT_NE(origin_tags.find(TagPattern("otel.scope.name", "blogtrace")), std::string::npos);
 }
 
+TEST(ExtractSpansTest, KeepsReceivedSpanBytesOfTheWireBody) {
+  otlp_collector::ExportTraceServiceRequest req;
+  auto* blog = AddScope(req, "blog");
+  AddSpan(blog, 1, 1, 0, "first", 1000, 10);
+  AddSpan(blog, 1, 2, 0, "invalid", 1000, 10)->set_trace_id("abc");
+  auto* author = AddScope(req, "author");
+  AddSpan(author, 1, 3, 1, "third", 1002, 4);
+  std::string wire = req.SerializeAsString();
+  otlp_collector::ExportTraceServiceRequest parsed;
+  ASSERT_TRUE(DecodeProtobufRequest(wire, parsed).ok());
+  auto result = ExtractSpans(parsed, wire);
+  ASSERT_EQ(result.batch.spans.size(), 2u);
+  const trace_pb::Span* expected[] = {&req.resource_spans(0).scope_spans(0).spans(0),
+                                      &req.resource_spans(1).scope_spans(0).spans(0)};
+  for (int i = 0; i < 2; ++i) {
+    const std::string& bytes = result.batch.spans[i].span;
+    // The stored bytes are a slice of the body, and parse back to the same span.
+    EXPECT_NE(wire.find(bytes), std::string::npos) << i;
+    trace_pb::Span back;
+    ASSERT_TRUE(back.ParseFromString(bytes)) << i;
+    EXPECT_EQ(back.SerializeAsString(), expected[i]->SerializeAsString()) << i;
+  }
+  // A body that does not match the message falls back to serializing each span.
+  auto fallback = ExtractSpans(parsed, "\x0a\x01");
+  ASSERT_EQ(fallback.batch.spans.size(), 2u);
+  EXPECT_EQ(fallback.batch.spans[1].span, expected[1]->SerializeAsString());
+}
+
 }  // namespace
 }  // namespace blogtrace::collector
