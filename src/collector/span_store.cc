@@ -211,8 +211,8 @@ Result<std::int64_t> SpanStore::Impl::ServiceId(const std::string& name) {
 Result<std::int64_t> SpanStore::Impl::OperationId(std::int64_t service_id, const std::string& name,
                                                   int kind) {
   std::int64_t id;
-  auto key = std::pair{service_id, name};
-  if (auto it = operation_ids.find(key); it != operation_ids.end()) {
+  if (auto it = operation_ids.find(std::pair<std::int64_t, std::string_view>{service_id, name});
+      it != operation_ids.end()) {
     id = it->second;
   } else {
     StatementReset reset(insert_operation);
@@ -220,7 +220,7 @@ Result<std::int64_t> SpanStore::Impl::OperationId(std::int64_t service_id, const
     insert_operation.BindText(2, name);
     if (insert_operation.Run() != SQLITE_DONE) return Error::Internal(writer_db.LastError());
     id = sqlite3_last_insert_rowid(writer_db.get());
-    operation_ids.emplace(std::move(key), id);
+    operation_ids.emplace(std::pair{service_id, name}, id);
   }
   std::uint32_t bit = 1u << (kind & 31);
   if (!(operation_kinds[id] & bit)) {
@@ -293,7 +293,7 @@ Status SpanStore::Impl::WriteBatches(std::deque<SpanBatch>& batches) {
       s.BindText(11, span.tags);
       s.BindBlob(12, span.span);
       int rc = s.Run();
-      s.Reset();
+      s.ResetKeepBindings();  // every parameter is bound again for the next span
       if (rc != SQLITE_DONE) return fail(Error::Internal(writer_db.LastError()));
       TraceAggregate& agg = traces[span.trace_id];
       agg.start_ns = std::min(agg.start_ns, span.start_ns);

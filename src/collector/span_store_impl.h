@@ -48,7 +48,16 @@ struct SpanStore::Impl {
   Database writer_db;
   Statement insert_span, upsert_trace, insert_service, insert_operation, insert_kind, insert_origin;
   std::unordered_map<std::string, std::int64_t> service_ids;
-  std::map<std::pair<std::int64_t, std::string>, std::int64_t> operation_ids;
+  // Orders (service id, name) keys and looks them up by (service id, string_view) without a copy.
+  struct OperationKeyLess {
+    using is_transparent = void;
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      if (a.first != b.first) return a.first < b.first;
+      return std::string_view(a.second) < std::string_view(b.second);
+    }
+  };
+  std::map<std::pair<std::int64_t, std::string>, std::int64_t, OperationKeyLess> operation_ids;
   std::unordered_map<std::int64_t, std::uint32_t> operation_kinds;  // bit set of kinds seen
   std::unordered_map<std::string, std::int64_t> origin_ids;         // key: resource+scope
   std::chrono::steady_clock::time_point next_retention;

@@ -38,6 +38,8 @@ class Statement {
   bool Step() { return sqlite3_step(stmt_.get()) == SQLITE_ROW; }
   // Steps a statement that returns no rows; returns the SQLite result code.
   int Run() { return sqlite3_step(stmt_.get()); }
+  // Resets, keeping the bindings: for hot statements that bind every parameter each run.
+  void ResetKeepBindings() { sqlite3_reset(stmt_.get()); }
   // Resets and clears bindings so the statement can run again.
   void Reset() {
     sqlite3_reset(stmt_.get());
