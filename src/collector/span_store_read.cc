@@ -235,10 +235,15 @@ Result<std::vector<std::string>> SpanStore::FindTraceIds(const TraceQuery& query
   }
   Statement* traces = reader.Get(
       "SELECT trace_id FROM traces WHERE start_ns <= ?2 AND end_ns >= ?1 ORDER BY start_ns DESC");
-  Statement* spans = reader.Get(
-      "SELECT s.origin_id, s.tags, s.duration_ns, o.name FROM spans s "
-      "JOIN operations o ON o.id = s.operation_id WHERE s.trace_id = ?1 "
-      "AND s.start_ns BETWEEN ?2 AND ?3");
+  // The operation's name is joined only when it is a criterion.
+  Statement* spans = query.operation
+                         ? reader.Get(
+                               "SELECT s.origin_id, s.tags, s.duration_ns, o.name FROM spans s "
+                               "JOIN operations o ON o.id = s.operation_id WHERE s.trace_id = ?1 "
+                               "AND s.start_ns BETWEEN ?2 AND ?3")
+                         : reader.Get(
+                               "SELECT origin_id, tags, duration_ns FROM spans WHERE trace_id = ?1 "
+                               "AND start_ns BETWEEN ?2 AND ?3");
   if (!traces || !spans) return Error::Internal(reader.db.LastError());
   StatementReset reset(*traces);
   traces->Bind(1, start);

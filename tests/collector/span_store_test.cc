@@ -107,6 +107,36 @@ TEST_F(SpanStoreTest, FindsByDuration) {
   EXPECT_EQ(Find({.min_duration_ns = 9'000'000}).size(), 3u);  // frontend's 10 ms spans
 }
 
+TEST_F(SpanStoreTest, SearchWithoutServiceFindsTheSameTracesWithManyServices) {
+  // 70 services (more than are merged per-service) take the trace-by-trace path; a few take the
+  // merged one. Both answer newest first, filter by tag, duration and operation.
+  for (int services : {3, 70}) {
+    // A fresh, empty database per round.
+    store_.reset();
+    std::filesystem::remove_all(dir_.path());
+    std::filesystem::create_directories(dir_.path());
+    Reopen({});
+    otlp_collector::ExportTraceServiceRequest req;
+    for (int i = 1; i <= services; ++i) {
+      auto* span = AddSpan(AddScope(req, "svc-" + std::to_string(i)), i, i, 0,
+                           i % 2 ? "odd" : "even", kT0 + i * 1'000'000, i * 1000);
+      SetString(span->add_attributes(), "parity", i % 2 ? "odd" : "even");
+    }
+    Store(req);
+    using Tags = std::vector<std::pair<std::string, std::string>>;
+    auto odd = Find({.tags = Tags{{"parity", "odd"}}, .limit = 2});
+    EXPECT_EQ(odd, (std::vector{TraceHex(services % 2 ? services : services - 1),
+                                TraceHex(services % 2 ? services - 2 : services - 3)}))
+        << services;
+    EXPECT_EQ(Find({.min_duration_ns = static_cast<std::uint64_t>(services) * 1000}),
+              (std::vector{TraceHex(services)}))
+        << services;
+    EXPECT_EQ(Find({.operation = "even", .limit = 1}),
+              (std::vector{TraceHex(services % 2 ? services - 1 : services)}))
+        << services;
+  }
+}
+
 TEST_F(SpanStoreTest, FindsByTagsInSpansResourcesAndEvents) {
   StoreThree();
   using Tags = std::vector<std::pair<std::string, std::string>>;
