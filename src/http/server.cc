@@ -44,10 +44,16 @@ using boost::system::error_code;
 
 namespace {
 
-// Bytes read and thrown away after an error answer, so the client reads the answer instead of a
-// reset (closing a socket with unread input sends RST, which discards what the peer has not read).
-constexpr std::size_t kDrainLimit = 4 * 1024 * 1024;
+// After an answer that closes the connection, input is read and thrown away until the peer
+// closes, so the client reads the answer instead of a reset (closing a socket with unread input
+// sends RST, which discards what the peer has not read yet). A client still sending a large body
+// (an 8 MiB upload answered by 413) must be able to finish writing, so the bound is mainly time:
+// at most kDrainTimeout (also bounded by read_timeout), and at most kDrainLimit bytes so a very
+// fast sender cannot keep a connection busy for the whole time for free.
+constexpr std::size_t kDrainLimit = 64 * 1024 * 1024;
 constexpr std::chrono::milliseconds kDrainTimeout{2'000};
+// The drain bound once shutdown has begun.
+constexpr std::chrono::milliseconds kDrainWhileStopping{200};
 
 // The readable name of the exception type (demangled), for logs and span events.
 std::string ExceptionTypeName(const std::exception& e) {
@@ -287,8 +293,15 @@ asio::awaitable<void> Server::Impl::Drain(Connection& conn) {
   conn.idle = true;
   error_code ec;
   conn.stream.socket().shutdown(tcp::socket::shutdown_send, ec);
-  conn.stream.expires_after(
-      std::min<std::chrono::milliseconds>(kDrainTimeout, options_.read_timeout));
+  // Shutdown cancels idle connections, so a drain that starts later would miss that; it then
+  // only gets a short moment.
+  std::chrono::milliseconds bound =
+      std::min<std::chrono::milliseconds>(kDrainTimeout, options_.read_timeout);
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) bound = std::min<std::chrono::milliseconds>(bound, kDrainWhileStopping);
+  }
+  conn.stream.expires_after(bound);
   std::vector<char> scratch(16 * 1024);
   std::size_t drained = 0;
   while (!ec && drained < kDrainLimit) {
@@ -341,10 +354,13 @@ asio::awaitable<void> Server::Impl::Serve(tcp::socket socket) {
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(options_.header_limit));
     parser.body_limit(std::numeric_limits<std::uint64_t>::max());
-    co_await bhttp::async_read_header(stream, buffer, parser,
-                                      asio::redirect_error(asio::use_awaitable, ec));
+    // Beast's header_limit only catches a head still incomplete when the limit is reached; a
+    // head that arrives whole in one read can pass it, so the bytes the parser consumed for the
+    // head (request line and fields) are checked against the same limit too.
+    std::size_t head_bytes = co_await bhttp::async_read_header(
+        stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
     std::optional<Error> reject;
-    if (ec == bhttp::error::header_limit) {
+    if (ec == bhttp::error::header_limit || (!ec && head_bytes > options_.header_limit)) {
       reject =
           Error{ErrorCode::kHeadersTooLarge,
                 "the request headers exceed " + std::to_string(options_.header_limit) + " bytes"};

@@ -222,6 +222,93 @@ TEST(ServerTest, MoreThan100HeadersAre431) {
   EXPECT_EQ(res->result_int(), 200u);
 }
 
+// The 16 KiB limit is on the whole head, not on one field: 34 fields of 500 bytes (about 17 KiB)
+// sent in one write must get 431, while 30 of them (about 15 KiB) are fine.
+std::string ManyHeaders(int count) {
+  std::string wire = "GET /items/1 HTTP/1.1\r\nHost: x\r\n";
+  for (int i = 0; i < count; ++i) {
+    wire += "X-P" + std::to_string(i) + ": " + std::string(500, 'b') + "\r\n";
+  }
+  return wire + "\r\n";
+}
+
+TEST(ServerTest, HeadersOver16KiBInAllAre431EvenWhenEachIsSmall) {
+  RunningServer server(EchoRouter());
+  RawConnection conn(server.port());
+  std::string wire = ManyHeaders(34);
+  ASSERT_GT(wire.size(), 16u * 1024u);
+  ASSERT_TRUE(conn.Write(wire));  // the whole head in one write
+  auto res = conn.Read();
+  ASSERT_TRUE(res) << "the client could not read the 431 answer";
+  EXPECT_EQ(res->result_int(), 431u);
+  EXPECT_EQ(JsonOf(*res)["error"], "headers_too_large");
+  EXPECT_FALSE(res->keep_alive());
+  EXPECT_TRUE(conn.WaitClosed());
+
+  RawConnection ok(server.port());
+  std::string fine = ManyHeaders(30);
+  ASSERT_LT(fine.size(), 16u * 1024u);
+  ASSERT_TRUE(ok.Write(fine));
+  res = ok.Read();
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->result_int(), 200u);
+}
+
+// A client that keeps sending a body far over the limit (8 MiB) must still read the 413: the
+// server keeps reading and discarding after answering instead of closing with unread input
+// (which would reset the connection and lose the answer).
+TEST(ServerTest, HugeBodyStillBeingSentGetsReadable413) {
+  RunningServer server(EchoRouter());
+  RawConnection conn(server.port());
+  const std::size_t size = 8 * 1024 * 1024;
+  std::string wire =
+      "POST /items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+      "Content-Length: " +
+      std::to_string(size) + "\r\n\r\n" + std::string(size, ' ');
+  EXPECT_TRUE(conn.Write(wire)) << "the server reset the connection while the body was sent";
+  auto res = conn.Read();
+  ASSERT_TRUE(res) << "the client could not read the 413 answer";
+  EXPECT_EQ(res->result_int(), 413u);
+  EXPECT_EQ(JsonOf(*res)["error"], "payload_too_large");
+  EXPECT_FALSE(res->keep_alive());
+  EXPECT_TRUE(conn.WaitClosed());
+}
+
+// Draining after an error answer is bounded: a client that never stops sending is disconnected
+// within a few seconds instead of holding the connection.
+TEST(ServerTest, DrainAfterErrorAnswerIsBoundedInTime) {
+  RunningServer server(EchoRouter());
+  RawConnection conn(server.port(), 5s);
+  ASSERT_TRUE(
+      conn.Write("POST /items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                 "Content-Length: 1000000000\r\n\r\n"));
+  std::string chunk(256 * 1024, ' ');
+  auto started = std::chrono::steady_clock::now();
+  bool refused = false;
+  // 1 GB (4000 chunks): far more than the server drains before it gives up.
+  for (int i = 0; i < 4000 && !refused; ++i) refused = !conn.Write(chunk);
+  EXPECT_TRUE(refused) << "the server kept reading an endless body";
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 8s);
+}
+
+// A connection being drained does not hold up shutdown: it is closed like an idle one.
+TEST(ServerTest, ShutdownDoesNotWaitForADrainingConnection) {
+  ServerOptions options;
+  options.shutdown_grace = 10s;
+  RunningServer server(EchoRouter(), options);
+  RawConnection conn(server.port(), 5s);
+  ASSERT_TRUE(
+      conn.Write("POST /items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                 "Content-Length: 1000000000\r\n\r\n"));
+  auto res = conn.Read();  // written before the drain starts; the client then sends nothing
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->result_int(), 413u);
+  auto started = std::chrono::steady_clock::now();
+  server.Stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 1s);
+  EXPECT_TRUE(conn.WaitClosed());
+}
+
 TEST(ServerTest, LimitsComeBeforeRouting) {
   RunningServer server(EchoRouter());
   RawConnection conn(server.port());
