@@ -31,7 +31,10 @@ std::string LinePrefixer::Flush() {
 }
 
 std::string MakePrefix(std::string_view name, bool colour) {
-  std::string plain = "[" + std::string(name) + "] ";
+  // Built with append: GCC 12 warns falsely (-Wrestrict) on "[" + std::string(name).
+  std::string plain;
+  plain.reserve(name.size() + 3);
+  plain.append("[").append(name).append("] ");
   if (!colour) return plain;
   static constexpr const char* kColours[] = {"\x1b[36m", "\x1b[32m", "\x1b[33m",
                                              "\x1b[35m", "\x1b[34m", "\x1b[96m"};
