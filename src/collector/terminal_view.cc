@@ -7,6 +7,7 @@
 #include <set>
 
 #include "collector/blocking_client.h"
+#include "http/url.h"
 
 namespace blogtrace::collector {
 namespace {
@@ -14,21 +15,6 @@ namespace {
 using nlohmann::json;
 
 constexpr int kBarWidth = 40;
-
-std::string PercentEncode(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
 
 // "2026-01-01 00:00:01.000" (UTC) from microseconds since the epoch.
 std::string FormatTime(std::int64_t micros) {
@@ -149,7 +135,7 @@ std::string TraceSearchTarget(const TraceSearch& search) {
     target += '&';
     target += name;
     target += '=';
-    target += PercentEncode(value);
+    target += http::PercentEncode(value);
   };
   add("service", search.service);
   add("operation", search.operation);
