@@ -75,6 +75,39 @@ TEST(ParentBasedSampler, FollowsParentFlagAndRootForRoots) {
   EXPECT_EQ(Decide(pb_on, id, &unsampled), SamplingDecision::kDrop);
 }
 
+// The tracer skips ShouldSample when a sampler declares its decision fixed; the declarations must
+// match what ShouldSample answers.
+TEST(SamplerShortcuts, AgreeWithShouldSample) {
+  TraceId id = IdWithRandomness(kTwo56 / 4);
+  SpanContext sampled(id, SpanId::FromHex("0102030405060708").value(), TraceFlags{1}, true);
+  SpanContext unsampled(id, SpanId::FromHex("0102030405060708").value(), TraceFlags{0}, false);
+  const std::vector<std::shared_ptr<const Sampler>> samplers = {
+      std::make_shared<AlwaysOnSampler>(),
+      std::make_shared<AlwaysOffSampler>(),
+      std::make_shared<TraceIdRatioBasedSampler>(0.5),
+      std::make_shared<ParentBasedSampler>(std::make_shared<AlwaysOnSampler>()),
+      std::make_shared<ParentBasedSampler>(std::make_shared<AlwaysOffSampler>()),
+      std::make_shared<ParentBasedSampler>(std::make_shared<TraceIdRatioBasedSampler>(0.5))};
+  for (const auto& s : samplers) {
+    SCOPED_TRACE(s->GetDescription());
+    if (auto root = s->ConstantRootDecision()) {
+      EXPECT_EQ(*root, Decide(*s, id));
+      EXPECT_EQ(*root, Decide(*s, IdWithRandomness(kTwo56 - 1)));
+    }
+    if (s->ChildFollowsParentFlag()) {
+      EXPECT_EQ(Decide(*s, id, &sampled), SamplingDecision::kRecordAndSample);
+      EXPECT_EQ(Decide(*s, id, &unsampled), SamplingDecision::kDrop);
+    }
+  }
+  EXPECT_EQ(AlwaysOffSampler().ConstantRootDecision(), SamplingDecision::kDrop);
+  EXPECT_EQ(AlwaysOnSampler().ConstantRootDecision(), SamplingDecision::kRecordAndSample);
+  EXPECT_EQ(TraceIdRatioBasedSampler(0.5).ConstantRootDecision(), std::nullopt);
+  EXPECT_EQ(
+      ParentBasedSampler(std::make_shared<TraceIdRatioBasedSampler>(0.5)).ConstantRootDecision(),
+      std::nullopt);
+  EXPECT_FALSE(TraceIdRatioBasedSampler(0.5).ChildFollowsParentFlag());
+}
+
 TEST(SamplerFromEnv, ReadsNameAndArgument) {
   EXPECT_EQ(SamplerFromEnv(Env({}))->GetDescription(), "ParentBased{root:AlwaysOnSampler}");
   EXPECT_EQ(SamplerFromEnv(Env({{"OTEL_TRACES_SAMPLER", "always_off"}}))->GetDescription(),

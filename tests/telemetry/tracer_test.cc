@@ -104,6 +104,53 @@ TEST_F(TracerTest, AlwaysOffSamplerStillPropagatesIds) {
   EXPECT_EQ(span.context().flags().value, TraceFlags::kRandom);
 }
 
+// Unsampled roots take the tracer's fast path (default id generator, constant root decision): each
+// still gets its own valid trace and span id and propagates as traceparent with sampled=0.
+TEST_F(TracerTest, AlwaysOffRootsGetDistinctIdsAndPropagateUnsampled) {
+  TracerProviderOptions o;
+  o.sampler = std::make_shared<AlwaysOffSampler>();
+  Make(std::move(o));
+  W3CTraceContextPropagator propagator;
+  Span a = tracer().StartSpan("a");
+  Span b = tracer().StartSpan("b");
+  EXPECT_NE(a.context().trace_id(), b.context().trace_id());
+  EXPECT_NE(a.context().span_id(), b.context().span_id());
+  struct MapCarrier final : TextMapCarrier {
+    std::optional<std::string_view> Get(std::string_view key) const override {
+      auto it = values.find(std::string(key));
+      if (it == values.end()) return std::nullopt;
+      return std::string_view(it->second);
+    }
+    void Set(std::string_view key, std::string_view value) override {
+      values[std::string(key)] = std::string(value);
+    }
+    std::map<std::string, std::string> values;
+  } carrier;
+  propagator.Inject(ContextWithSpan({}, a), carrier);
+  EXPECT_EQ(carrier.values["traceparent"],
+            "00-" + a.context().trace_id().ToHex() + "-" + a.context().span_id().ToHex() + "-02");
+  Context downstream = propagator.Extract(carrier);
+  Span child = tracer().StartSpan("child", {.parent = &downstream});
+  EXPECT_FALSE(child.IsRecording());
+  EXPECT_EQ(child.context().trace_id(), a.context().trace_id());
+  EXPECT_EQ(child.context().flags().value, TraceFlags::kRandom);
+}
+
+// A custom id generator (not the fast path) is still used for roots, in order: trace, then span.
+TEST_F(TracerTest, CustomIdGeneratorIsUsedForRootsAndChildren) {
+  TracerProviderOptions o;
+  o.sampler = std::make_shared<AlwaysOffSampler>();
+  o.id_generator = std::make_shared<SequentialIdGenerator>(7, 9);
+  Make(std::move(o));
+  Span root = tracer().StartSpan("root");
+  EXPECT_EQ(root.context().trace_id().ToHex(), "00000000000000000000000000000007");
+  EXPECT_EQ(root.context().span_id().ToHex(), "0000000000000009");
+  EXPECT_EQ(root.context().flags().value, 0) << "sequential ids are not random";
+  Context ctx = ContextWithSpan({}, root);
+  Span child = tracer().StartSpan("child", {.parent = &ctx});
+  EXPECT_EQ(child.context().span_id().ToHex(), "000000000000000a");
+}
+
 // A sampler answering RECORD_ONLY: the span records (IsRecording) but is never exported.
 class RecordOnlySampler final : public Sampler {
  public:

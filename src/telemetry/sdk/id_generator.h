@@ -24,6 +24,9 @@ class RandomIdGenerator final : public IdGenerator {
  public:
   TraceId GenerateTraceId() noexcept override;
   SpanId GenerateSpanId() noexcept override;
+  // A new trace id and span id with one thread-local lookup: the tracer's root-span path (through
+  // a RandomIdGenerator*, a direct call, since the class is final). Same ids as the two calls.
+  void GenerateRootIds(TraceId& trace_id, SpanId& span_id) noexcept;
   // A process-wide instance.
   static RandomIdGenerator& Instance() noexcept;
 };

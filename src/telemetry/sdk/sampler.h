@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -23,6 +24,14 @@ class Sampler {
                                         std::string_view name, SpanKind kind,
                                         std::span<const KeyValue> attributes) const noexcept = 0;
   virtual std::string GetDescription() const = 0;
+  // The decision for every root span when it never depends on the inputs (always_on, always_off
+  // and parent-based samplers over them); the tracer then skips ShouldSample for roots.
+  virtual std::optional<SamplingDecision> ConstantRootDecision() const noexcept {
+    return std::nullopt;
+  }
+  // True when a span with a valid parent is sampled exactly when the parent is (the default
+  // parent-based delegates); the tracer then decides children from the flag without a call.
+  virtual bool ChildFollowsParentFlag() const noexcept { return false; }
 };
 
 class AlwaysOnSampler final : public Sampler {
@@ -32,6 +41,9 @@ class AlwaysOnSampler final : public Sampler {
     return SamplingDecision::kRecordAndSample;
   }
   std::string GetDescription() const override { return "AlwaysOnSampler"; }
+  std::optional<SamplingDecision> ConstantRootDecision() const noexcept override {
+    return SamplingDecision::kRecordAndSample;
+  }
 };
 
 class AlwaysOffSampler final : public Sampler {
@@ -41,6 +53,9 @@ class AlwaysOffSampler final : public Sampler {
     return SamplingDecision::kDrop;
   }
   std::string GetDescription() const override { return "AlwaysOffSampler"; }
+  std::optional<SamplingDecision> ConstantRootDecision() const noexcept override {
+    return SamplingDecision::kDrop;
+  }
 };
 
 // Samples a fraction `ratio` of traces, decided from the trace id alone: the id's right-most
@@ -69,6 +84,10 @@ class ParentBasedSampler final : public Sampler {
                                 std::string_view name, SpanKind kind,
                                 std::span<const KeyValue> attributes) const noexcept override;
   std::string GetDescription() const override;
+  std::optional<SamplingDecision> ConstantRootDecision() const noexcept override {
+    return root_->ConstantRootDecision();
+  }
+  bool ChildFollowsParentFlag() const noexcept override { return true; }
 
  private:
   std::shared_ptr<const Sampler> root_;

@@ -25,6 +25,9 @@ TracerProvider::TracerProvider(TracerProviderOptions options) : options_(std::mo
   }
   if (options_.clock == nullptr) options_.clock = &SystemSdkClock::Instance();
   owner_ = SpanRecord::Owner{&options_.limits, options_.clock, options_.processor.get()};
+  random_ids_ = dynamic_cast<RandomIdGenerator*>(options_.id_generator.get());
+  root_decision_ = options_.sampler->ConstantRootDecision();
+  child_follows_parent_ = options_.sampler->ChildFollowsParentFlag();
 }
 
 TracerProvider::~TracerProvider() { Shutdown(std::chrono::seconds(5)); }
@@ -61,17 +64,35 @@ Span Tracer::StartSpan(std::string_view name, const StartSpanOptions& options) n
     parent = &options.parent->span_context;
 
   TraceId trace_id;
+  SpanId span_id;
   bool random;
+  SamplingDecision decision;
   if (parent != nullptr) {
     trace_id = parent->trace_id();
     random = parent->flags().random();
+    span_id = p.random_ids_ != nullptr ? p.random_ids_->GenerateSpanId()
+                                       : p.options_.id_generator->GenerateSpanId();
+    if (p.child_follows_parent_) {
+      decision = parent->IsSampled() ? SamplingDecision::kRecordAndSample : SamplingDecision::kDrop;
+    } else {
+      decision = p.options_.sampler->ShouldSample(parent, trace_id, name, options.kind,
+                                                  options.attributes);
+    }
   } else {
-    trace_id = p.options_.id_generator->GenerateTraceId();
-    random = p.options_.id_generator->TraceIdsAreRandom();
+    // An unsampled root still gets real ids: its context propagates (traceparent ...-00) and
+    // downstream services join the same trace.
+    if (p.random_ids_ != nullptr) {
+      p.random_ids_->GenerateRootIds(trace_id, span_id);
+      random = true;
+    } else {
+      trace_id = p.options_.id_generator->GenerateTraceId();
+      random = p.options_.id_generator->TraceIdsAreRandom();
+      span_id = p.options_.id_generator->GenerateSpanId();
+    }
+    decision = p.root_decision_ ? *p.root_decision_
+                                : p.options_.sampler->ShouldSample(
+                                      nullptr, trace_id, name, options.kind, options.attributes);
   }
-  SpanId span_id = p.options_.id_generator->GenerateSpanId();
-  SamplingDecision decision =
-      p.options_.sampler->ShouldSample(parent, trace_id, name, options.kind, options.attributes);
   std::uint8_t flags = (decision == SamplingDecision::kRecordAndSample ? TraceFlags::kSampled : 0) |
                        (random ? TraceFlags::kRandom : 0);
   SpanContext context(trace_id, span_id, TraceFlags{flags}, /*is_remote=*/false,

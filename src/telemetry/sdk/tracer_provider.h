@@ -6,6 +6,7 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -65,6 +66,12 @@ class TracerProvider final : public telemetry::TracerProvider {
   friend class Tracer;
   TracerProviderOptions options_;
   SpanRecord::Owner owner_{};
+  // Fixed at construction so StartSpan can skip virtual calls: the default id generator (null
+  // when a custom one is set), the sampler's constant root decision, whether children follow the
+  // parent's sampled flag.
+  RandomIdGenerator* random_ids_ = nullptr;
+  std::optional<SamplingDecision> root_decision_;
+  bool child_follows_parent_ = false;
   std::atomic<bool> shut_down_{false};
   std::mutex tracers_mu_;
   std::vector<std::unique_ptr<Tracer>> tracers_;
