@@ -169,6 +169,12 @@ TEST(JsonDecodeTest, RejectsMalformedBodies) {
   }
 }
 
+// Raw id bytes as the SpanRecord arrays hold them.
+template <std::size_t N>
+std::string IdString(const std::array<char, N>& id) {
+  return std::string(id.data(), id.size());
+}
+
 TEST(ExtractSpansTest, RejectsInvalidIdsAndKeepsTheRest) {
   otlp_collector::ExportTraceServiceRequest req;
   auto* ss = AddScope(req, "blog");
@@ -180,12 +186,18 @@ TEST(ExtractSpansTest, RejectsInvalidIdsAndKeepsTheRest) {
   auto result = ExtractSpans(req);
   EXPECT_EQ(result.rejected, 3);
   EXPECT_NE(result.error_message.find("3 span(s) rejected"), std::string::npos);
-  ASSERT_EQ(result.batch.spans.size(), 2u);
-  EXPECT_EQ(result.batch.spans[0].name, "ok");
-  EXPECT_TRUE(result.batch.spans[0].parent_id.empty());
-  EXPECT_EQ(result.batch.spans[1].parent_id, Bytes(SpanHex(1)));
-  ASSERT_EQ(result.batch.origins.size(), 1u);
-  EXPECT_EQ(result.batch.origins[0].service, "blog");
+  const SpanBatch& batch = result.batch;
+  ASSERT_EQ(batch.spans.size(), 2u);
+  EXPECT_EQ(batch.Name(batch.spans[0]), "ok");
+  EXPECT_EQ(IdString(batch.spans[0].trace_id), Bytes(TraceHex(1)));
+  EXPECT_EQ(IdString(batch.spans[0].span_id), Bytes(SpanHex(1)));
+  EXPECT_TRUE(batch.spans[0].is_root());
+  EXPECT_EQ(IdString(batch.spans[1].parent_id), Bytes(SpanHex(1)));
+  EXPECT_FALSE(batch.spans[1].is_root());
+  EXPECT_EQ(batch.spans[1].start_ns, 1005u);
+  EXPECT_EQ(batch.spans[1].duration_ns, 2u);
+  ASSERT_EQ(batch.origins.size(), 1u);
+  EXPECT_EQ(batch.origins[0].service, "blog");
 }
 
 TEST(ExtractSpansTest, BuildsSearchableTags) {
@@ -199,7 +211,10 @@ TEST(ExtractSpansTest, BuildsSearchableTags) {
   SetString(event->add_attributes(), "exception.type", "std::runtime_error");
   auto result = ExtractSpans(req);
   ASSERT_EQ(result.batch.spans.size(), 1u);
-  const std::string& tags = result.batch.spans[0].tags;
+  const SpanRecord& rec = result.batch.spans[0];
+  EXPECT_TRUE(rec.has_error);
+  EXPECT_EQ(rec.kind, trace_pb::Span::SPAN_KIND_SERVER);
+  std::string_view tags = result.batch.Tags(rec);
   for (auto [k, v] :
        {std::pair{"http.response.status_code", "500"}, std::pair{"error", "true"},
         std::pair{"otel.status_code", "ERROR"}, std::pair{"span.kind", "server"},
@@ -220,24 +235,38 @@ TEST(ExtractSpansTest, KeepsReceivedSpanBytesOfTheWireBody) {
   auto* author = AddScope(req, "author");
   AddSpan(author, 1, 3, 1, "third", 1002, 4);
   std::string wire = req.SerializeAsString();
-  otlp_collector::ExportTraceServiceRequest parsed;
-  ASSERT_TRUE(DecodeProtobufRequest(wire, parsed).ok());
-  auto result = ExtractSpans(parsed, wire);
-  ASSERT_EQ(result.batch.spans.size(), 2u);
+  auto result = ExtractSpansFromProtobuf(wire);
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  const SpanBatch& batch = result->batch;
+  EXPECT_EQ(result->rejected, 1);
+  // The batch's bytes are the body itself; spans and names are slices of it.
+  EXPECT_EQ(batch.bytes, wire);
+  ASSERT_EQ(batch.spans.size(), 2u);
   const trace_pb::Span* expected[] = {&req.resource_spans(0).scope_spans(0).spans(0),
                                       &req.resource_spans(1).scope_spans(0).spans(0)};
   for (int i = 0; i < 2; ++i) {
-    const std::string& bytes = result.batch.spans[i].span;
-    // The stored bytes are a slice of the body, and parse back to the same span.
-    EXPECT_NE(wire.find(bytes), std::string::npos) << i;
+    std::string_view bytes = batch.Span(batch.spans[i]);
+    EXPECT_EQ(bytes.data() - batch.bytes.data(), batch.spans[i].span.offset) << i;
     trace_pb::Span back;
-    ASSERT_TRUE(back.ParseFromString(bytes)) << i;
+    ASSERT_TRUE(back.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) << i;
     EXPECT_EQ(back.SerializeAsString(), expected[i]->SerializeAsString()) << i;
+    EXPECT_EQ(batch.Name(batch.spans[i]), expected[i]->name()) << i;
   }
-  // A body that does not match the message falls back to serializing each span.
-  auto fallback = ExtractSpans(parsed, "\x0a\x01");
-  ASSERT_EQ(fallback.batch.spans.size(), 2u);
-  EXPECT_EQ(fallback.batch.spans[1].span, expected[1]->SerializeAsString());
+  ASSERT_EQ(batch.origins.size(), 2u);
+  EXPECT_EQ(batch.origins[1].service, "author");
+  EXPECT_EQ(batch.spans[1].origin, 1u);
+  // The message path serializes each span instead.
+  auto converted = ExtractSpans(req);
+  ASSERT_EQ(converted.batch.spans.size(), 2u);
+  EXPECT_EQ(converted.batch.Span(converted.batch.spans[1]), expected[1]->SerializeAsString());
+  EXPECT_EQ(converted.batch.Name(converted.batch.spans[1]), "third");
+}
+
+TEST(ExtractSpansTest, ProtobufBodyThatDoesNotParseIsABadRequest) {
+  auto result = ExtractSpansFromProtobuf("\x0a\x05\x12\x01");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, ErrorCode::kBadRequest);
+  EXPECT_NE(result.error().message.find("malformed protobuf"), std::string::npos);
 }
 
 }  // namespace
