@@ -834,5 +834,24 @@ TEST(OtlpWireTest, NonStringValuesRenderAsTheMessagePathDoes) {
             std::string::npos);
 }
 
+// Separators inside keys and values become spaces at every position (the check reads eight
+// bytes at a time), and only 0x1e and 0x1f are separators.
+TEST(OtlpWireTest, TagTextCleansSeparatorsAtEveryPosition) {
+  for (std::size_t n = 1; n <= 24; ++n) {
+    for (std::size_t at = 0; at < n; ++at) {
+      for (char sep : {'\x1e', '\x1f'}) {
+        std::string text(n, 'a');
+        text[at] = sep;
+        std::string clean(n, 'a');
+        clean[at] = ' ';
+        EXPECT_EQ(TagPattern(text, "v"), "\x1f" + clean + "\x1ev\x1f") << n << " " << at;
+        EXPECT_EQ(TagPattern("k", text), "\x1fk\x1e" + clean + "\x1f") << n << " " << at;
+      }
+    }
+  }
+  const std::string others = "\x1d\x3e\x3f\x9e\x9f\xfe\xff\x0e\x0f\x1c";
+  EXPECT_EQ(TagPattern(others, others), "\x1f" + others + "\x1e" + others + "\x1f");
+}
+
 }  // namespace
 }  // namespace blogtrace::collector
