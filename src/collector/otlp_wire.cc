@@ -175,6 +175,8 @@ class Extractor {
   explicit Extractor(std::string body) {
     result_.batch.bytes = std::move(body);
     base_ = result_.batch.bytes.data();
+    scope_spans_.reserve(8);
+    items_.reserve(32);
   }
 
   Result<ExtractResult> Run() {
