@@ -126,17 +126,28 @@ http::Response HandleExport(const http::Request& request, SpanStore& store,
         413, encoding, kResourceExhausted,
         "request body exceeds " + std::to_string(options.max_body_bytes) + " bytes");
   }
-  // The decoded request lives on an arena: one allocation block instead of several heap
-  // allocations per span (attributes, values, strings), freed at once.
-  google::protobuf::Arena arena;
-  auto& decoded =
-      *google::protobuf::Arena::CreateMessage<otlp_collector::ExportTraceServiceRequest>(&arena);
-  Status status = encoding == Encoding::kProtobuf ? DecodeProtobufRequest(body, decoded)
-                                                  : DecodeJsonRequest(body, decoded);
-  if (!status) return StatusResponse(400, encoding, kInvalidArgument, status.error().message);
-  // Protobuf spans keep their received bytes (no second serialization).
-  ExtractResult extracted =
-      ExtractSpans(decoded, encoding == Encoding::kProtobuf ? body : std::string_view());
+  // Protobuf bodies are read straight from the wire format (spans keep their received bytes);
+  // JSON is parsed into the message first.
+  ExtractResult extracted;
+  if (encoding == Encoding::kProtobuf) {
+    // The batch keeps the body: an inflated one moves in, a received one is copied once.
+    auto out = ExtractSpansFromProtobuf(content_encoding == "gzip" ? std::move(inflated)
+                                                                   : std::string(body));
+    if (!out) {
+      bool too_large = out.error().code == ErrorCode::kPayloadTooLarge;
+      return StatusResponse(too_large ? 413 : 400, encoding,
+                            too_large ? kResourceExhausted : kInvalidArgument, out.error().message);
+    }
+    extracted = std::move(*out);
+  } else {
+    google::protobuf::Arena arena;
+    auto& decoded =
+        *google::protobuf::Arena::CreateMessage<otlp_collector::ExportTraceServiceRequest>(&arena);
+    if (Status status = DecodeJsonRequest(body, decoded); !status) {
+      return StatusResponse(400, encoding, kInvalidArgument, status.error().message);
+    }
+    extracted = ExtractSpans(decoded);
+  }
   if (!extracted.batch.spans.empty()) {
     if (!store.Enqueue(std::move(extracted.batch))) {
       http::Response res =

@@ -93,9 +93,10 @@ class SpanStore {
   SpanStore(const SpanStore&) = delete;
   SpanStore& operator=(const SpanStore&) = delete;
 
-  // Queues a batch for writing. Returns its sequence number (see WaitFor), or nullopt when the
-  // queue holds too many spans already (the caller should answer 503 and retry later).
-  std::optional<std::uint64_t> Enqueue(SpanBatch batch);
+  // Queues a batch for writing (taking it). Returns its sequence number (see WaitFor), or
+  // nullopt when the queue holds too many spans already (the caller should answer 503 and retry
+  // later); the batch is then left untouched.
+  std::optional<std::uint64_t> Enqueue(SpanBatch&& batch);
   // Blocks until the batch with `sequence` (and all before it) is committed or `timeout` passes.
   bool WaitFor(std::uint64_t sequence, std::chrono::milliseconds timeout);
   // Blocks until everything queued so far is committed.

@@ -5,13 +5,20 @@
 #include <map>
 #include <unordered_map>
 
+#include "collector/span_block.h"
 #include "collector/span_store.h"
 #include "collector/sqlite_db.h"
 
 namespace blogtrace::collector {
 
-// The schema. Ids are raw bytes; services and operations are interned as integers so the
-// indexes stay small. `tags` holds the searchable text of span_batch.h.
+// The schema's layout version (PRAGMA user_version). Version 1 (one row per span with three
+// indexes, user_version 0) is moved aside on open; see span_block.h for version 2.
+inline constexpr int kSchemaVersion = 2;
+
+// Services, operations and origins are interned as integers. A block (span_block.h) is its
+// payload in a segment file plus one `block_meta` row: where the payload is, the hashes of the
+// trace ids it holds (loaded into memory for trace lookups), and what a search checks before
+// reading the payload.
 inline constexpr std::string_view kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS services(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS operations(id INTEGER PRIMARY KEY, service_id INTEGER NOT NULL,
@@ -20,17 +27,12 @@ CREATE TABLE IF NOT EXISTS operation_kinds(operation_id INTEGER NOT NULL, kind I
   PRIMARY KEY(operation_id, kind)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS origins(id INTEGER PRIMARY KEY, service_id INTEGER NOT NULL,
   resource BLOB NOT NULL, scope BLOB NOT NULL, tags TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS spans(trace_id BLOB NOT NULL, span_id BLOB NOT NULL, parent_id BLOB,
-  service_id INTEGER NOT NULL, operation_id INTEGER NOT NULL, kind INTEGER NOT NULL,
-  start_ns INTEGER NOT NULL, duration_ns INTEGER NOT NULL, has_error INTEGER NOT NULL,
-  origin_id INTEGER NOT NULL, tags TEXT NOT NULL, span BLOB NOT NULL);
-CREATE INDEX IF NOT EXISTS spans_by_trace ON spans(trace_id, span_id);
-CREATE INDEX IF NOT EXISTS spans_by_service ON spans(service_id, start_ns);
-CREATE INDEX IF NOT EXISTS spans_by_operation ON spans(operation_id, start_ns);
-CREATE TABLE IF NOT EXISTS traces(trace_id BLOB PRIMARY KEY, start_ns INTEGER NOT NULL,
-  end_ns INTEGER NOT NULL, span_count INTEGER NOT NULL, error_count INTEGER NOT NULL,
-  root_service TEXT, root_operation TEXT);
-CREATE INDEX IF NOT EXISTS traces_by_start ON traces(start_ns);
+CREATE TABLE IF NOT EXISTS block_meta(id INTEGER PRIMARY KEY, min_start INTEGER NOT NULL,
+  max_start INTEGER NOT NULL, span_count INTEGER NOT NULL, segment INTEGER NOT NULL,
+  payload_offset INTEGER NOT NULL, entries_size INTEGER NOT NULL, tags_size INTEGER NOT NULL,
+  spans_size INTEGER NOT NULL, trace_hashes BLOB NOT NULL, services BLOB NOT NULL,
+  operations BLOB NOT NULL, origins BLOB NOT NULL, tag_bloom BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS block_meta_by_max_start ON block_meta(max_start);
 )sql";
 
 // A read-only connection with its prepared statements, used by one thread at a time.
@@ -46,7 +48,8 @@ struct SpanStore::Impl {
 
   // Writer side (writer thread only, after Open).
   Database writer_db;
-  Statement insert_span, upsert_trace, insert_service, insert_operation, insert_kind, insert_origin;
+  Statement insert_meta;
+  Statement insert_service, insert_operation, insert_kind, insert_origin;
   std::unordered_map<std::string, std::int64_t> service_ids;
   // Orders (service id, name) keys and looks them up by (service id, string_view) without a copy.
   struct OperationKeyLess {
@@ -61,6 +64,16 @@ struct SpanStore::Impl {
   std::unordered_map<std::int64_t, std::uint32_t> operation_kinds;  // bit set of kinds seen
   std::unordered_map<std::string, std::int64_t> origin_ids;         // key: resource+scope
   std::chrono::steady_clock::time_point next_retention;
+  // A block's entries and payload while it is built; kept between blocks so their memory is
+  // reused.
+  std::string block_entries, block_payload;
+  // The folder of segment files (set before any thread starts, then read-only), and the segment
+  // being appended to (opened on the first write; see span_block.h).
+  std::string segment_dir;
+  std::int64_t segment_id = 1;
+  int segment_fd = -1;
+  std::uint64_t segment_size = 0;
+  std::uint64_t segment_cap = 0;  // a segment is closed once it reaches this size
 
   // Queue, guarded by mu.
   std::mutex mu;
@@ -77,6 +90,22 @@ struct SpanStore::Impl {
   std::atomic<std::uint64_t> written_spans{0};
   std::atomic<std::uint64_t> failed_batches{0};
 
+  // Every block's payload location, in id order, and which blocks hold which trace (by the
+  // hash of its id): what a trace lookup uses. About 100 bytes per block plus 64 per trace in a
+  // block, so bounded by the store's size limit. The writer appends after each commit and
+  // reloads everything after retention.
+  struct BlockRef {
+    std::int64_t id = 0;
+    std::int64_t segment = 0;
+    std::uint64_t offset = 0, entries_size = 0, tags_size = 0;
+  };
+  std::mutex blocks_mu;
+  std::vector<BlockRef> block_refs;
+  std::unordered_multimap<std::uint64_t, std::size_t> blocks_of_trace;  // → index in block_refs
+  // Writer thread only: blocks of the open transaction, with their trace hashes.
+  std::vector<std::pair<BlockRef, std::vector<std::uint64_t>>> uncommitted_refs;
+  Status LoadBlockRefs();
+
   // Readers.
   std::mutex readers_mu;
   std::condition_variable readers_cv;
@@ -84,13 +113,26 @@ struct SpanStore::Impl {
   std::mutex origins_mu;
   std::unordered_map<std::int64_t, std::shared_ptr<const StoredOrigin>> origins;
 
+  // Opens the writer connection, moving a database of an older layout aside first.
   Status InitWriter();
+  Status PrepareWriter();
   void WriterLoop();
   Status WriteBatches(std::deque<SpanBatch>& batches);
+  // Writes spans (already resolved to interned ids) as one block.
+  struct PendingSpan;
+  Status WriteBlock(std::vector<PendingSpan>& spans, const std::deque<SpanBatch>& batches);
+  // Brings the segment files in line with the committed metadata: truncates the current segment
+  // to its committed end (an aborted write leaves bytes past it) and deletes files no block
+  // refers to.
+  Status SyncSegments();
+  void CloseSegment();
+  // Appends a block's payload to the current segment; returns the offset it starts at.
+  Result<std::uint64_t> AppendPayload(std::string_view payload);
   Result<std::int64_t> ServiceId(const std::string& name);
-  Result<std::int64_t> OperationId(std::int64_t service_id, const std::string& name, int kind);
+  Result<std::int64_t> OperationId(std::int64_t service_id, std::string_view name, int kind);
   Result<std::int64_t> OriginId(const Origin& origin, std::int64_t service_id);
   void RunRetention();
+  // Bytes in use: the database's pages in use plus the segment files.
   std::int64_t UsedBytes(Database& db);
 
   // Borrows a reader for the scope of the returned handle.
