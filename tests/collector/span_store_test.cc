@@ -3,6 +3,12 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <random>
+#include <set>
+
 #include "collector/hex.h"
 #include "store_fixture.h"
 
@@ -241,6 +247,231 @@ TEST_F(SpanStoreTest, RetentionKeepsTheDatabaseUnderTheSizeLimit) {
   auto oldest = store_->GetTrace(Bytes(TraceHex(1)));
   ASSERT_TRUE(oldest.ok());
   EXPECT_TRUE(oldest->empty());
+}
+
+// The block files beside the database.
+std::vector<std::filesystem::path> SegmentFiles(const std::filesystem::path& dir) {
+  std::vector<std::filesystem::path> out;
+  for (const auto& f : std::filesystem::directory_iterator(dir / "traces.db-blocks")) {
+    out.push_back(f.path());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+TEST_F(SpanStoreTest, SizeRetentionDeletesWholeBlockFiles) {
+  Reopen({.max_bytes = 256 * 1024});  // small files: one per block or two
+  for (int batch = 0; batch < 10; ++batch) {
+    otlp_collector::ExportTraceServiceRequest req;
+    for (int i = 0; i < 40; ++i) {
+      int n = batch * 40 + i + 1;
+      AddBlogTrace(req, n, kT0 + static_cast<std::uint64_t>(n) * 1'000'000'000);
+    }
+    Store(req);
+  }
+  auto before = SegmentFiles(dir_.path());
+  ASSERT_GT(store_->UsedBytes(), 256 * 1024);
+  store_->EnforceRetention();
+  auto after = SegmentFiles(dir_.path());
+  EXPECT_LT(after.size(), before.size());
+  EXPECT_EQ(after.back(), before.back()) << "the newest file stays";
+  EXPECT_LE(store_->UsedBytes(), 256 * 1024);
+}
+
+// A random workload against a brute-force model of Jaeger's search: spans arrive out of time
+// order in many blocks (small requests, plus requests large enough to be cut into several
+// blocks), and every query must return exactly the traces the model ranks first.
+TEST_F(SpanStoreTest, SearchAgreesWithABruteForceModelOverManyBlocks) {
+  struct ModelSpan {
+    int trace;
+    std::string service, operation, color;
+    std::uint64_t start, duration;
+  };
+  std::mt19937_64 rng(20261126);
+  const std::vector<std::string> services = {"blog", "author", "authen", "user"};
+  const std::vector<std::string> operations = {"GET /blogs", "POST /blogs", "SELECT", "verify"};
+  const std::vector<std::string> colors = {"red", "green", "blue", "cyan", "black"};
+  std::vector<ModelSpan> model;
+  // Distinct start times, shuffled: the arrival order is unrelated to time.
+  std::vector<std::uint64_t> slots(6000);
+  for (std::size_t i = 0; i < slots.size(); ++i) slots[i] = kT0 + i * 1'000'000;
+  std::shuffle(slots.begin(), slots.end(), rng);
+  std::size_t next_slot = 0;
+  int span_id = 1;
+  auto add = [&](otlp_collector::ExportTraceServiceRequest& req, int trace) {
+    ModelSpan m{trace,
+                services[rng() % services.size()],
+                operations[rng() % operations.size()],
+                colors[rng() % colors.size()],
+                slots[next_slot++],
+                1'000 + rng() % 1'000'000};
+    auto* span =
+        AddSpan(AddScope(req, m.service), trace, span_id++, 0, m.operation, m.start, m.duration);
+    SetString(span->add_attributes(), "color", m.color);
+    model.push_back(m);
+  };
+  for (int request = 0; request < 30; ++request) {
+    otlp_collector::ExportTraceServiceRequest req;
+    int spans = request % 10 == 9 ? 2500 : 20 + static_cast<int>(rng() % 60);
+    for (int i = 0; i < spans && next_slot < slots.size(); ++i) {
+      add(req, 1 + static_cast<int>(rng() % 400));  // traces spread over many requests
+    }
+    Store(req);
+  }
+  ASSERT_GT(model.size(), 5000u);
+
+  for (int q = 0; q < 300; ++q) {
+    TraceQuery query;
+    if (rng() % 2) query.service = services[rng() % services.size()];
+    if (rng() % 3 == 0) query.operation = operations[rng() % operations.size()];
+    if (rng() % 2) query.tags.emplace_back("color", colors[rng() % colors.size()]);
+    if (rng() % 4 == 0) query.min_duration_ns = rng() % 1'000'000;
+    if (rng() % 4 == 0) query.max_duration_ns = rng() % 1'000'000;
+    if (rng() % 3 == 0) {
+      query.start_ns = kT0 + (rng() % 6000) * 1'000'000;
+      query.end_ns = query.start_ns + (rng() % 3000) * 1'000'000;
+    }
+    query.limit = 1 + rng() % 30;
+    std::map<int, std::uint64_t> best;  // trace → newest matching start
+    for (const ModelSpan& m : model) {
+      if (query.service && m.service != *query.service) continue;
+      if (query.operation && m.operation != *query.operation) continue;
+      if (!query.tags.empty() && m.color != query.tags[0].second) continue;
+      if (query.min_duration_ns && m.duration < *query.min_duration_ns) continue;
+      if (query.max_duration_ns && m.duration > *query.max_duration_ns) continue;
+      if (m.start < query.start_ns || m.start > query.end_ns) continue;
+      best[m.trace] = std::max(best[m.trace], m.start);
+    }
+    std::vector<std::pair<std::uint64_t, int>> ranked;
+    for (const auto& [trace, start] : best) ranked.emplace_back(start, trace);
+    std::sort(ranked.rbegin(), ranked.rend());
+    std::vector<std::string> expected;
+    for (std::size_t i = 0; i < ranked.size() && i < query.limit; ++i) {
+      expected.push_back(TraceHex(ranked[i].second));
+    }
+    ASSERT_EQ(Find(query), expected) << "query " << q;
+  }
+  // And every trace comes back whole, from however many blocks hold its spans.
+  std::map<int, std::size_t> counts;
+  for (const ModelSpan& m : model) counts[m.trace]++;
+  for (int trace : {1, 7, 123, 400}) {
+    auto spans = store_->GetTrace(Bytes(TraceHex(trace)));
+    ASSERT_TRUE(spans.ok());
+    EXPECT_EQ(spans->size(), counts[trace]) << trace;
+    EXPECT_TRUE(std::is_sorted(spans->begin(), spans->end(), [](const auto& a, const auto& b) {
+      return a.span.start_time_unix_nano() < b.span.start_time_unix_nano();
+    }));
+  }
+}
+
+TEST_F(SpanStoreTest, ATraceLargerThanABlockIsReturnedWhole) {
+  otlp_collector::ExportTraceServiceRequest req;
+  auto* scope = AddScope(req, "blog");
+  for (int i = 1; i <= 2500; ++i) AddSpan(scope, 9, i, i > 1 ? 1 : 0, "step", kT0 + i, 10);
+  Store(req);
+  otlp_collector::ExportTraceServiceRequest more;
+  AddSpan(AddScope(more, "author"), 9, 2501, 1, "late", kT0 + 5000, 10);
+  Store(more);
+  auto spans = store_->GetTrace(Bytes(TraceHex(9)));
+  ASSERT_TRUE(spans.ok());
+  ASSERT_EQ(spans->size(), 2501u);
+  EXPECT_EQ(spans->front().span.name(), "step");
+  EXPECT_EQ(spans->back().span.name(), "late");
+  EXPECT_EQ(spans->back().origin->service, "author");
+}
+
+TEST_F(SpanStoreTest, MovesADatabaseOfTheOldLayoutAsideAndStartsEmpty) {
+  store_.reset();
+  std::filesystem::remove_all(dir_.path());
+  std::filesystem::create_directories(dir_.path());
+  const auto path = dir_.path() / "traces.db";
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "CREATE TABLE spans(x); INSERT INTO spans VALUES('old');", nullptr,
+                           nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
+  Reopen({});
+  ASSERT_TRUE(std::filesystem::exists(dir_.path() / "traces.db.v1"));
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((dir_.path() / "traces.db.v1").c_str(), &db), SQLITE_OK);
+    sqlite3_stmt* stmt = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT x FROM spans", -1, &stmt, nullptr), SQLITE_OK);
+    ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+    EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)), "old");
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+  }
+  StoreThree();
+  EXPECT_EQ(Find({}).size(), 3u);
+}
+
+TEST_F(SpanStoreTest, RefusesADatabaseOfANewerLayout) {
+  store_.reset();
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((dir_.path() / "traces.db").c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "PRAGMA user_version = 99", nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+  }
+  StoreOptions options;
+  options.path = (dir_.path() / "traces.db").string();
+  options.clock = &clock_;
+  auto store = SpanStore::Open(std::move(options));
+  ASSERT_FALSE(store.ok());
+  EXPECT_NE(store.error().message.find("newer"), std::string::npos) << store.error().message;
+}
+
+TEST_F(SpanStoreTest, DropsBytesOfAnInterruptedWriteAndStrayFilesOnOpen) {
+  StoreThree();
+  store_.reset();
+  auto files = SegmentFiles(dir_.path());
+  ASSERT_EQ(files.size(), 1u);
+  auto committed = std::filesystem::file_size(files[0]);
+  {
+    std::ofstream tail(files[0], std::ios::app | std::ios::binary);
+    tail << std::string(5000, 'x');  // a block written but never committed
+  }
+  std::ofstream(files[0].parent_path() / "00000777.seg") << "stray";
+  Reopen({});
+  EXPECT_EQ(SegmentFiles(dir_.path()), files);
+  EXPECT_EQ(std::filesystem::file_size(files[0]), committed);
+  otlp_collector::ExportTraceServiceRequest req;
+  AddBlogTrace(req, 4, kT0 + 3'000'000'000);
+  Store(req);
+  EXPECT_EQ(Find({}).size(), 4u);
+  for (int n : {1, 4}) {
+    auto spans = store_->GetTrace(Bytes(TraceHex(n)));
+    ASSERT_TRUE(spans.ok());
+    EXPECT_EQ(spans->size(), 5u) << n;
+  }
+}
+
+TEST_F(SpanStoreTest, AMissingBlockFileLosesOnlyItsSpans) {
+  Reopen({.max_bytes = 64 * 1024});  // 4 KiB segments: each request below fills one
+  for (int r = 1; r <= 2; ++r) {
+    otlp_collector::ExportTraceServiceRequest req;
+    for (int i = 0; i < 10; ++i) {
+      int n = r * 100 + i;
+      AddBlogTrace(req, n, kT0 + static_cast<std::uint64_t>(n) * 1'000'000'000);
+    }
+    Store(req);
+  }
+  auto files = SegmentFiles(dir_.path());
+  ASSERT_EQ(files.size(), 2u);
+  std::filesystem::remove(files[0]);
+  std::vector<std::string> newest;
+  for (int n = 209; n >= 200; --n) newest.push_back(TraceHex(n));
+  EXPECT_EQ(Find({}), newest);
+  auto gone = store_->GetTrace(Bytes(TraceHex(105)));
+  ASSERT_TRUE(gone.ok());
+  EXPECT_TRUE(gone->empty());
+  auto kept = store_->GetTrace(Bytes(TraceHex(205)));
+  ASSERT_TRUE(kept.ok());
+  EXPECT_EQ(kept->size(), 5u);
 }
 
 }  // namespace
