@@ -166,7 +166,7 @@ struct Attempt {
 class Client::Impl : public std::enable_shared_from_this<Client::Impl> {
  public:
   Impl(ClientOptions options, ClientTracing tracing)
-      : options_(std::move(options)), tracing_(tracing) {}
+      : options_(std::move(options)), tracing_(tracing), host_(options_.upstream.ToString()) {}
 
   asio::awaitable<Result<Response>> Send(const telemetry::Context& parent,
                                          Clock::time_point deadline, std::string_view route,
@@ -181,6 +181,7 @@ class Client::Impl : public std::enable_shared_from_this<Client::Impl> {
 
   const ClientOptions options_;
   const ClientTracing tracing_;
+  const std::string host_;  // "<host>:<port>": the Host header and the start of url.full
   std::atomic<std::size_t> opened_{0};
   std::mutex mu_;
   std::deque<IdleConnection> idle_;  // guarded by mu_; most recent at the back
@@ -262,17 +263,22 @@ asio::awaitable<Result<Response>> Client::Impl::Send(const telemetry::Context& p
                                                      std::string_view route, Request request) {
   namespace semconv = telemetry::semconv;
   deadline = std::min(deadline, Clock::now() + options_.request_timeout);
-  std::string method(request.method_string());
-  std::string url = "http://" + options_.upstream.ToString() + std::string(request.target());
+  const std::string_view method = request.method_string();
 
   telemetry::NoopTracer noop;
   telemetry::Tracer& tracer = tracing_.tracer != nullptr ? *tracing_.tracer : noop;
   telemetry::Span span =
       tracer.StartSpan(semconv::HttpSpanName(method, route),
                        {.kind = telemetry::SpanKind::kClient, .parent = &parent});
-  semconv::SetHttpClientRequest(span, method, url, options_.upstream.host, options_.upstream.port);
+  if (span.IsRecording()) {  // url.full is only built for a span that keeps it
+    std::string url;
+    url.reserve(7 + host_.size() + request.target().size());
+    url.append("http://").append(host_).append(request.target());
+    semconv::SetHttpClientRequest(span, method, url, options_.upstream.host,
+                                  options_.upstream.port);
+  }
 
-  request.set(bhttp::field::host, options_.upstream.ToString());
+  request.set(bhttp::field::host, host_);
   request.keep_alive(true);
   request.prepare_payload();
   if (tracing_.propagator != nullptr) {

@@ -11,7 +11,7 @@ std::optional<std::string_view> HeaderCarrier::Get(std::string_view key) const {
     if (!joined.empty()) joined += ',';
     joined += it->value();
   }
-  return joined_.emplace_back(std::move(joined));
+  return joined_.emplace_front(std::move(joined));
 }
 
 void HeaderCarrier::Set(std::string_view key, std::string_view value) {

@@ -1,7 +1,7 @@
 // Adapters that let propagators read and write Beast header fields.
 #pragma once
 
-#include <deque>
+#include <forward_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,7 +28,9 @@ class HeaderCarrier final : public telemetry::TextMapCarrier {
  private:
   const boost::beast::http::fields& read_;
   boost::beast::http::fields* write_ = nullptr;
-  mutable std::deque<std::string> joined_;  // storage for joined repeated values
+  // Storage for joined repeated values; stable addresses, and (unlike std::deque) no allocation
+  // until used: a carrier is built for every request and every outgoing call.
+  mutable std::forward_list<std::string> joined_;
 };
 
 }  // namespace blogtrace::http

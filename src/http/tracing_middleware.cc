@@ -1,7 +1,12 @@
 #include "http/tracing_middleware.h"
 
 #include <array>
+#include <cctype>
+#include <charconv>
+#include <cstring>
+#include <optional>
 #include <random>
+#include <string>
 
 #include <boost/beast/http/field.hpp>
 
@@ -50,15 +55,58 @@ bool IsKnownMethod(bhttp::verb v) {
   }
 }
 
+// A random non-zero id: eight bytes per draw (a draw per byte cost ~24 draws a request).
 template <std::size_t N>
 telemetry::Id<N> RandomId() {
+  static_assert(N % 8 == 0);
   thread_local std::mt19937_64 engine{std::random_device{}()};
   std::array<std::uint8_t, N> bytes{};
   do {
-    for (auto& b : bytes) b = static_cast<std::uint8_t>(engine());
+    for (std::size_t i = 0; i < N; i += 8) {
+      std::uint64_t v = engine();
+      std::memcpy(bytes.data() + i, &v, 8);
+    }
   } while (telemetry::Id<N>(bytes) == telemetry::Id<N>());
   return telemetry::Id<N>(bytes);
 }
+
+// The port of a Host header (`std::stoi` rules: leading blanks and a '+' allowed, digits up to
+// the first non-digit), or nullopt; parsed without a temporary string or exceptions.
+std::optional<std::int64_t> ParsePort(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  if (!s.empty() && s.front() == '+') {
+    s.remove_prefix(1);
+    if (!s.empty() && s.front() == '-') return std::nullopt;
+  }
+  int port = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), port);
+  if (ec != std::errc()) return std::nullopt;
+  return port;
+}
+
+// "<METHOD>" or "<METHOD> <route>" in a buffer inside the coroutine frame, so the common names
+// need no allocation; longer ones fall back to a string.
+class SpanName {
+ public:
+  SpanName(std::string_view method, std::string_view route) {
+    std::size_t n = method.size() + (route.empty() ? 0 : 1 + route.size());
+    char* out = n <= sizeof buf_ ? buf_ : long_.assign(n, ' ').data();
+    std::memcpy(out, method.data(), method.size());
+    if (!route.empty()) {
+      out[method.size()] = ' ';
+      std::memcpy(out + method.size() + 1, route.data(), route.size());
+    }
+    view_ = std::string_view(out, n);
+  }
+  SpanName(const SpanName&) = delete;
+  SpanName& operator=(const SpanName&) = delete;
+  std::string_view view() const noexcept { return view_; }
+
+ private:
+  char buf_[96];
+  std::string long_;
+  std::string_view view_;
+};
 
 // The server's own span context for `traceresponse` and logs. When the tracer produced none of
 // its own (tracing off: the no-op span is invalid or carries the caller's ids), a fresh span id
@@ -82,9 +130,8 @@ asio::awaitable<Response> Trace(telemetry::Tracer& tracer,
   if (propagator != nullptr) parent = propagator->Extract(HeaderCarrier(req.base()));
 
   bool known = IsKnownMethod(req.method());
-  std::string method = known ? std::string(req.method_string()) : "_OTHER";
-  std::string name = known ? method : "HTTP";
-  if (!ctx.route.empty()) name += " " + ctx.route;
+  std::string_view method = known ? req.method_string() : "_OTHER";
+  SpanName name(known ? method : "HTTP", ctx.route);
 
   std::string_view host = req[bhttp::field::host];
   std::string_view server_address = host.empty() ? std::string_view(ctx.local_address) : host;
@@ -92,22 +139,17 @@ asio::awaitable<Response> Trace(telemetry::Tracer& tracer,
   if (!host.empty() && host.back() != ']') {
     if (std::size_t colon = host.rfind(':'); colon != std::string_view::npos) {
       server_address = host.substr(0, colon);
-      try {
-        server_port = std::stoi(std::string(host.substr(colon + 1)));
-      } catch (...) {
-      }
+      if (auto port = ParsePort(host.substr(colon + 1))) server_port = *port;
     }
   }
   // Known at start so samplers can use them.
   const telemetry::KeyValue start_attributes[] = {
-      {kHttpRequestMethod, std::string_view(method)},
-      {kUrlPath, std::string_view(ctx.path)},
-      {kUrlScheme, "http"},
-      {kServerAddress, server_address},
+      {kHttpRequestMethod, method}, {kUrlPath, std::string_view(ctx.path)},
+      {kUrlScheme, "http"},         {kServerAddress, server_address},
       {kServerPort, server_port},
   };
   telemetry::Span span = tracer.StartSpan(
-      name,
+      name.view(),
       {.kind = telemetry::SpanKind::kServer, .parent = &parent, .attributes = start_attributes});
   if (!known) span.SetAttribute(kHttpRequestMethodOriginal, req.method_string());
   if (!ctx.route.empty()) span.SetAttribute(kHttpRoute, ctx.route);
@@ -120,7 +162,7 @@ asio::awaitable<Response> Trace(telemetry::Tracer& tracer,
   }
 
   telemetry::SpanContext own = ResponseContext(span, parent);
-  ctx.trace = telemetry::Context{own, parent.baggage};
+  ctx.trace = telemetry::Context{own, std::move(parent.baggage)};
   telemetry::Span* outer_span = ctx.span;
   ctx.span = &span;
 
@@ -145,7 +187,8 @@ asio::awaitable<Response> Trace(telemetry::Tracer& tracer,
 
   telemetry::semconv::SetHttpResponse(span, static_cast<int>(res->result_int()),
                                       /*is_server=*/true);
-  res->set("traceresponse", telemetry::FormatTraceResponse(own));
+  telemetry::TraceparentBuffer traceresponse;
+  res->set("traceresponse", telemetry::FormatTraceparent(own, traceresponse));
   span.End();
   co_return std::move(*res);
 }

@@ -92,6 +92,60 @@ TEST_F(TracingTest, ServerSpanIsNamedAfterTheRouteTemplate) {
   EXPECT_EQ(ids.flags, "03");
 }
 
+// server.address / server.port come from the Host header (port as std::stoi reads it), else
+// from the socket's local address and port.
+TEST_F(TracingTest, ServerAddressAndPortComeFromTheHostHeader) {
+  RunningServer server(TracedRouter(), ServerOptions(), {}, tracing());
+  const std::string local = std::to_string(server.port());
+  struct Case {
+    std::string host, address, port;
+  };
+  const std::vector<Case> cases = {
+      {"api.example:8080", "api.example", "8080"},
+      {"api.example", "api.example", local},
+      {"[::1]:9", "[::1]", "9"},
+      {"[::1]", "[::1]", local},
+      {"h:+81", "h", "81"},
+      {"h: 82", "h", "82"},
+      {"h:83x", "h", "83"},
+      {"h:abc", "h", local},
+      {"h:", "h", local},
+      {"h:+-5", "h", local},
+      {"h:99999999999", "h", local},
+  };
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    SCOPED_TRACE(cases[i].host);
+    RawConnection conn(server.port());
+    Request req = MakeRequest(bhttp::verb::get, "/users/7");
+    req.set(bhttp::field::host, cases[i].host);
+    ASSERT_TRUE(conn.Write(Wire(req)));
+    ASSERT_TRUE(conn.Read());
+    ASSERT_TRUE(tracer_.WaitForSpans(i + 1, std::chrono::seconds(5)));
+    auto span = tracer_.spans().at(i);
+    EXPECT_EQ(span.attributes["server.address"], cases[i].address);
+    EXPECT_EQ(span.attributes["server.port"], cases[i].port);
+  }
+}
+
+// Span names longer than the middleware's inline buffer are kept whole.
+TEST_F(TracingTest, LongRouteTemplateNamesTheSpanWhole) {
+  const std::string route = "/" + std::string(150, 'r') + "/{id}";
+  Router r;
+  r.Add(bhttp::verb::delete_, route,
+        [](const Request&, RequestContext&) -> asio::awaitable<Response> {
+          co_return JsonResponse(200, {});
+        });
+  RunningServer server(std::move(r), ServerOptions(), {}, tracing());
+  RawConnection conn(server.port());
+  ASSERT_TRUE(
+      conn.Write(Wire(MakeRequest(bhttp::verb::delete_, "/" + std::string(150, 'r') + "/5"))));
+  auto res = conn.Read();
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->result_int(), 200u);
+  ASSERT_TRUE(tracer_.WaitForSpans(1, std::chrono::seconds(5)));
+  EXPECT_EQ(tracer_.Only(SpanKind::kServer).name, "DELETE " + route);
+}
+
 TEST_F(TracingTest, NotFoundSpanIsNamedByMethodAndCarriesTraceResponse) {
   RunningServer server(TracedRouter(), ServerOptions(), {}, tracing());
   RawConnection conn(server.port());

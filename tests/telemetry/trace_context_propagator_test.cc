@@ -180,6 +180,22 @@ TEST(TraceContextPropagator, FormatTraceResponse) {
   EXPECT_EQ(FormatTraceResponse(*sc), "00-" + std::string(kTrace) + "-" + kSpan + "-01");
 }
 
+// The allocation-free form writes the same value into the caller's buffer; unknown flag bits are
+// dropped as in the string form.
+TEST(TraceContextPropagator, FormatTraceparentIntoBuffer) {
+  for (const char* flags : {"00", "01", "02", "03", "ff"}) {
+    auto sc = ParseTraceparent("00-" + std::string(kTrace) + "-" + kSpan + "-" + flags);
+    ASSERT_TRUE(sc) << flags;
+    TraceparentBuffer buf;
+    std::string_view v = FormatTraceparent(*sc, buf);
+    EXPECT_EQ(v.data(), buf.data());
+    EXPECT_EQ(v, FormatTraceparent(*sc));
+  }
+  auto sc = ParseTraceparent("00-" + std::string(kTrace) + "-" + kSpan + "-ff");
+  TraceparentBuffer buf;
+  EXPECT_EQ(FormatTraceparent(*sc, buf), "00-" + std::string(kTrace) + "-" + kSpan + "-03");
+}
+
 TEST(Ids, HexRoundTripAndValidity) {
   auto id = TraceId::FromHex(kTrace);
   ASSERT_TRUE(id);

@@ -4,6 +4,7 @@
 // Propagators are immutable after construction and thread-safe.
 #pragma once
 
+#include <array>
 #include <memory>
 #include <optional>
 #include <string>
@@ -70,6 +71,10 @@ std::optional<SpanContext> ParseTraceparent(std::string_view value) noexcept;
 std::string FormatTraceparent(const SpanContext& context);
 // The Level 2 `traceresponse` value: same format as traceparent.
 std::string FormatTraceResponse(const SpanContext& context);
+// Room for one traceparent / traceresponse value (55 characters, version 00).
+using TraceparentBuffer = std::array<char, 55>;
+// The same value written into `out`, without allocating; the view points into `out`.
+std::string_view FormatTraceparent(const SpanContext& context, TraceparentBuffer& out) noexcept;
 
 // Baggage header codec (exposed for tests): decoding skips malformed members.
 Baggage ParseBaggage(std::string_view header);

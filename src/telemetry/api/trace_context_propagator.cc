@@ -16,7 +16,7 @@ std::string_view TrimOws(std::string_view s) {
 }
 
 // Writes the 55-character traceparent of `context` to `out`.
-void WriteTraceparent(const SpanContext& context, char* out) {
+void WriteTraceparent(const SpanContext& context, char* out) noexcept {
   out[0] = '0';
   out[1] = '0';
   out[2] = '-';
@@ -60,6 +60,12 @@ std::string FormatTraceparent(const SpanContext& context) {
 }
 
 std::string FormatTraceResponse(const SpanContext& context) { return FormatTraceparent(context); }
+
+std::string_view FormatTraceparent(const SpanContext& context, TraceparentBuffer& out) noexcept {
+  static_assert(std::tuple_size_v<TraceparentBuffer> == kTraceparentSize);
+  WriteTraceparent(context, out.data());
+  return std::string_view(out.data(), out.size());
+}
 
 Context W3CTraceContextPropagator::Extract(const TextMapCarrier& carrier,
                                            Context base) const noexcept {
