@@ -1,5 +1,6 @@
 #include "collector/otlp_wire.h"
 
+#include <algorithm>
 #include <bit>
 #include <charconv>
 #include <cstdint>
@@ -152,6 +153,57 @@ inline Ptr ReadSize(Ptr p, Ptr end, std::uint32_t* out) {
 const char kSkipMarker = 0;
 const Ptr kSkip = &kSkipMarker;
 
+// The batch's tag text, written in place: the buffer is sized ahead and the text's length kept
+// here, so an append is a bounds check and two copies (std::string appends cost a resize each).
+// Writes exactly what extract::AppendTag writes; Finish() trims the buffer to the text.
+class TagWriter {
+ public:
+  explicit TagWriter(std::string& buffer) : buf_(buffer), len_(buffer.size()) {}
+
+  std::size_t size() const { return len_; }
+  void Truncate(std::size_t size) { len_ = size; }
+  void Reserve(std::size_t bytes) {
+    if (bytes > buf_.size() - len_) buf_.resize(std::max(buf_.size() * 2, len_ + bytes));
+  }
+  void Finish() { buf_.resize(len_); }
+
+  void Append(std::size_t text_start, std::string_view key, std::string_view value) {
+    const bool lead = len_ == text_start;
+    Reserve(lead + key.size() + value.size() + 2);
+    char* p = buf_.data() + len_;
+    if (lead) *p++ = '\x1f';
+    char* k = p;
+    if (!key.empty()) std::memcpy(p, key.data(), key.size());
+    p += key.size();
+    *p++ = '\x1e';
+    char* v = p;
+    if (!value.empty()) std::memcpy(p, value.data(), value.size());
+    p += value.size();
+    *p++ = '\x1f';
+    len_ = static_cast<std::size_t>(p - buf_.data());
+    // Separators inside become spaces (the same length, so in place).
+    if (extract::HasSeparator(key)) Clean(k, key.size());
+    if (extract::HasSeparator(value)) Clean(v, value.size());
+  }
+
+ private:
+  static void Clean(char* p, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (p[i] == '\x1e' || p[i] == '\x1f') p[i] = ' ';
+    }
+  }
+
+  std::string& buf_;
+  std::size_t len_;
+};
+
+// Tag output: the batch's writer, or a plain string (origins).
+inline void AppendTag(TagWriter& out, std::size_t text_start, std::string_view key,
+                      std::string_view value) {
+  out.Append(text_start, key, value);
+}
+using extract::AppendTag;
+
 // What a KeyValue's AnyValue holds once all its occurrences are merged: the oneof member set
 // last (its AnyValue field number; 0 = none) and, for scalars, strings and bytes, that value.
 struct ValueSummary {
@@ -195,7 +247,7 @@ class Extractor {
     Ptr end = base_ + batch.bytes.size();
     std::size_t spans = CountSpans(p, end);
     batch.spans.reserve(spans);
-    batch.tags.reserve(batch.bytes.size() / 2 + spans * 64);
+    tags_.Reserve(batch.bytes.size() / 2 + spans * 64);
     bool ok = Walk(p, end, 0, [&](std::uint32_t tag, Ptr q) -> Ptr {
       if (tag != Tag(1, kLen)) return kSkip;
       Field f;
@@ -208,6 +260,7 @@ class Extractor {
       if (error_field_ != nullptr) message += error_field_;
       return Error::BadRequest(std::move(message));
     }
+    tags_.Finish();
     if (result_.rejected > 0) {
       result_.error_message = extract::RejectedMessage(result_.rejected, first_reason_);
     }
@@ -404,7 +457,8 @@ class Extractor {
 
   // Appends the pair as ExtractSpans does: strings in place, other values as AnyValueToString
   // renders them (arrays and maps through a parsed AnyValue, the merge of all its occurrences).
-  void AppendKeyValue(std::string& out, std::size_t text_start, const KeyValueView& kv, Field m) {
+  template <typename Out>
+  void AppendKeyValue(Out& out, std::size_t text_start, const KeyValueView& kv, Field m) {
     const ValueSummary& v = kv.value;
     switch (v.member) {
       case kStringValue:
@@ -451,7 +505,7 @@ class Extractor {
   }
 
   // A repeated KeyValue field's entry (its payload): checked and appended to the tag text.
-  bool Attribute(Field f, int depth, std::string& out, std::size_t text_start) {
+  bool Attribute(Field f, int depth, TagWriter& out, std::size_t text_start) {
     KeyValueView kv;
     if (!KeyValue(f, depth, kv)) return false;
     AppendKeyValue(out, text_start, kv, f);
@@ -636,7 +690,7 @@ class Extractor {
     if (!ok) return false;
 
     SpanBatch& batch = result_.batch;
-    std::string& text = batch.tags;
+    TagWriter& text = tags_;
     const std::size_t text_start = text.size();
     // Attributes first, then kind and status, then events (each after its name), as
     // ExtractSpans writes them; every item is checked even when the span is rejected.
@@ -665,7 +719,7 @@ class Extractor {
     if (const char* reason =
             extract::InvalidIds(trace_id.view(), span_id.view(), parent_id.view())) {
       if (result_.rejected++ == 0) first_reason_ = reason;
-      text.resize(text_start);
+      text.Truncate(text_start);
       return true;
     }
     used = true;
@@ -721,7 +775,7 @@ class Extractor {
   }
 
   // An event's tag text: its name, then its attributes (two walks, the name may come last).
-  bool Event(Field m, int depth, std::string& text, std::size_t text_start) {
+  bool Event(Field m, int depth, TagWriter& text, std::size_t text_start) {
     Field name{m.data, m.data};
     bool ok = Walk(m.data, m.end, depth, [&](std::uint32_t tag, Ptr q) -> Ptr {
       Field f;
@@ -791,6 +845,7 @@ class Extractor {
   }
 
   ExtractResult result_;
+  TagWriter tags_{result_.batch.tags};
   Ptr base_ = nullptr;
   const char* error_ = nullptr;
   const char* error_field_ = nullptr;

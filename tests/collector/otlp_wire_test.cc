@@ -854,6 +854,25 @@ TEST(OtlpWireTest, TagTextCleansSeparatorsAtEveryPosition) {
   EXPECT_EQ(TagPattern(others, others), "\x1f" + others + "\x1e" + others + "\x1f");
 }
 
+// Rendered values can be much longer than their wire form (a double is 9 bytes sent, up to 24
+// characters as text), so the tag text outgrows its first reservation.
+TEST(OtlpWireTest, TagTextLongerThanTheBodyIsComplete) {
+  std::string values;
+  for (int i = 0; i < 2000; ++i) {
+    values += Len(1, Fixed64Field(4, std::bit_cast<std::uint64_t>(-1.2345678901234567e-300 * i)));
+  }
+  std::string spans;
+  for (int i = 0; i < 3; ++i) {
+    spans += Len(2, Len(1, std::string(16, '\x01')) + Len(2, std::string(8, '\x02')) +
+                        Len(9, Len(1, "many") + Len(2, Len(5, values))));
+  }
+  std::string body = Len(1, Len(2, spans));
+  ExpectOutcome(body, true, "long rendered values");
+  auto r = ExtractSpansFromProtobuf(body);
+  ASSERT_TRUE(r.ok());
+  EXPECT_GT(r->batch.tags.size(), 2 * body.size());
+}
+
 // Byte ranges are 32-bit: a body of 4 GiB is refused before it is read. Opt-in, since it needs
 // 4 GiB of memory: BLOGTRACE_BIG_TESTS=1.
 TEST(OtlpWireTest, BodyOfFourGibibytesIsTooLarge) {
