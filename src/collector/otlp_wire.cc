@@ -202,7 +202,6 @@ inline void AppendTag(TagWriter& out, std::size_t text_start, std::string_view k
                       std::string_view value) {
   out.Append(text_start, key, value);
 }
-using extract::AppendTag;
 
 // What a KeyValue's AnyValue holds once all its occurrences are merged: the oneof member set
 // last (its AnyValue field number; 0 = none) and, for scalars, strings and bytes, that value.

@@ -7,8 +7,10 @@
 // fields truncated from the varint, fields that must fit in their enclosing message, field
 // number 0 and wire types 6/7 refused, unknown fields (a known number with another wire type is
 // one) skipped including groups with a matching end tag, at most kMaxMessageDepth nested
-// messages and groups, and strict UTF-8 in every proto3 `string` field. Pure functions,
-// thread-safe.
+// messages and groups, and strict UTF-8 in every proto3 `string` field. Repeated singular
+// fields: the last scalar wins and messages merge, as when protobuf parses them.
+// tests/collector/otlp_wire_test.cc checks all of this against libprotobuf itself.
+// Pure functions, thread-safe.
 #pragma once
 
 #include <string_view>
