@@ -94,20 +94,33 @@ std::int64_t SegmentId(std::string_view file_name) noexcept {
   return id;
 }
 
-Result<std::string> ReadSegment(const std::string& path, std::uint64_t offset, std::uint64_t size) {
+Result<SegmentFile> SegmentFile::Open(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return Error::NotFound("span block file missing: " + path);
+  return SegmentFile(fd);
+}
+
+SegmentFile::~SegmentFile() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+Result<std::string> SegmentFile::Read(std::uint64_t offset, std::uint64_t size) const {
   std::string out(size, '\0');
   std::uint64_t done = 0;
   while (done < size) {
-    ssize_t n = ::pread(fd, out.data() + done, size - done, static_cast<off_t>(offset + done));
+    ssize_t n = ::pread(fd_, out.data() + done, size - done, static_cast<off_t>(offset + done));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
     done += static_cast<std::uint64_t>(n);
   }
-  ::close(fd);
-  if (done != size) return Error::NotFound("span block data missing in " + path);
+  if (done != size) return Error::NotFound("span block data missing");
   return out;
+}
+
+Result<std::string> ReadSegment(const std::string& path, std::uint64_t offset, std::uint64_t size) {
+  auto file = SegmentFile::Open(path);
+  if (!file) return file.error();
+  return file->Read(offset, size);
 }
 
 std::string EncodeIds(std::vector<std::uint32_t> ids) {

@@ -25,6 +25,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "common/result.h"
@@ -93,8 +94,24 @@ bool BloomMayContain(std::string_view filter, std::uint64_t hash) noexcept;
 std::string SegmentPath(const std::string& dir, std::int64_t id);
 // The segment id of a file name such as "00000001.seg"; 0 when it is not one.
 std::int64_t SegmentId(std::string_view file_name) noexcept;
-// Reads `size` bytes at `offset` of a segment file; kNotFound when the file or the range is
-// missing (retention removed it, or a crash lost an uncommitted tail).
+// An open segment file for reading (RAII; move-only).
+class SegmentFile {
+ public:
+  // kNotFound when the file is missing (retention removed it).
+  static Result<SegmentFile> Open(const std::string& path);
+  SegmentFile(SegmentFile&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  SegmentFile& operator=(SegmentFile&&) = delete;
+  ~SegmentFile();
+  // Reads `size` bytes at `offset`; kNotFound when the range is missing (a crash lost an
+  // uncommitted tail, or the file was damaged).
+  Result<std::string> Read(std::uint64_t offset, std::uint64_t size) const;
+
+ private:
+  explicit SegmentFile(int fd) : fd_(fd) {}
+  int fd_ = -1;
+};
+
+// Opens, reads and closes: one range of a segment file.
 Result<std::string> ReadSegment(const std::string& path, std::uint64_t offset, std::uint64_t size);
 
 // Sorted, distinct 32-bit ids stored as raw little-endian bytes.

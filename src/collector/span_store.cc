@@ -593,6 +593,7 @@ std::int64_t SpanStore::Impl::UsedBytes(Database& db) {
 }
 
 void SpanStore::Impl::RunRetention() {
+  CompactSmallBlocks();
   auto now_ns =
       std::chrono::duration_cast<std::chrono::nanoseconds>(options.clock->Now().time_since_epoch())
           .count();
@@ -628,13 +629,13 @@ void SpanStore::Impl::RunRetention() {
   };
   reload_refs();
   remove_dead_files();
-  // By size: the oldest tenth of the blocks at a time (a segment file goes once all its blocks
-  // have) until the database and the files fit.
+  // By size: the tenth of the blocks with the oldest spans at a time (a segment file goes once all
+  // its blocks have) until the database and the files fit.
   for (int round = 0; round < 100 && UsedBytes(writer_db) > options.max_bytes; ++round) {
     std::int64_t count = writer_db.QueryInt("SELECT count(*) FROM block_meta");
     if (count == 0) break;
     if (!delete_blocks("DELETE FROM block_meta WHERE id IN "
-                       "(SELECT id FROM block_meta ORDER BY id LIMIT ?1)",
+                       "(SELECT id FROM block_meta ORDER BY max_start, id LIMIT ?1)",
                        std::max<std::int64_t>(1, count / 10))) {
       break;
     }
@@ -642,6 +643,131 @@ void SpanStore::Impl::RunRetention() {
     remove_dead_files();
   }
   (void)writer_db.Exec("PRAGMA wal_checkpoint(TRUNCATE)");
+}
+
+void SpanStore::Impl::CompactSmallBlocks() {
+  // A block below this many spans is small; a group of small blocks is merged once it holds
+  // this many spans, or once its newest span is older than kSettled (so a trickle of exports
+  // is merged a few times at most before its blocks stop being small). A group spans at most
+  // `window` of time, so merging never keeps old spans alive for much longer than retention
+  // says.
+  constexpr std::int64_t kSmall = 256;
+  constexpr auto kSettled = std::chrono::minutes(1);
+  const std::int64_t window = std::clamp<std::int64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(options.retention).count() / 100,
+      std::int64_t{60'000'000'000}, std::int64_t{3'600'000'000'000});
+  struct Small {
+    std::int64_t id, spans, segment, offset, entries_size, tags_size, spans_size, min_start,
+        max_start;
+  };
+  std::vector<std::vector<Small>> groups;
+  {
+    auto stmt = writer_db.Prepare(
+        "SELECT id, span_count, segment, payload_offset, entries_size, tags_size, spans_size, "
+        "min_start, max_start FROM block_meta WHERE span_count < ?1 ORDER BY min_start, id");
+    if (!stmt) return;
+    stmt->Bind(1, kSmall);
+    std::vector<Small> group;
+    std::int64_t group_spans = 0, group_start = 0;
+    while (stmt->Step()) {
+      Small b{stmt->Int(0), stmt->Int(1), stmt->Int(2), stmt->Int(3), stmt->Int(4),
+              stmt->Int(5), stmt->Int(6), stmt->Int(7), stmt->Int(8)};
+      if (!group.empty() && (group_spans + b.spans > static_cast<std::int64_t>(kMaxBlockSpans) ||
+                             b.max_start - group_start > window)) {
+        groups.push_back(std::move(group));
+        group.clear();
+        group_spans = 0;
+      }
+      if (group.empty()) group_start = b.min_start;
+      group.push_back(b);
+      group_spans += b.spans;
+    }
+    groups.push_back(std::move(group));
+  }
+  const auto settled_before =
+      static_cast<std::int64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                    (options.clock->Now() - kSettled).time_since_epoch())
+                                    .count());
+  bool changed = false;
+  for (const auto& group : groups) {
+    if (group.size() < 2) continue;
+    std::int64_t spans = 0, newest = 0;
+    for (const Small& b : group) {
+      spans += b.spans;
+      newest = std::max(newest, b.max_start);
+    }
+    if (spans < kSmall && newest >= settled_before) continue;
+    // Rebuild the group's spans as batches (one per block) and write them as one block.
+    std::deque<SpanBatch> batches;
+    std::vector<PendingSpan> pending;
+    bool complete = true;
+    for (const Small& b : group) {
+      auto payload =
+          ReadSegment(SegmentPath(segment_dir, b.segment), static_cast<std::uint64_t>(b.offset),
+                      static_cast<std::uint64_t>(b.entries_size + b.tags_size + b.spans_size));
+      if (!payload) {
+        complete = false;  // a file went missing: leave the group alone
+        break;
+      }
+      SpanBatch& batch = batches.emplace_back();
+      std::string_view all = *payload;
+      auto entries = DecodeEntries(all.substr(0, static_cast<std::size_t>(b.entries_size)));
+      batch.tags = std::string(all.substr(static_cast<std::size_t>(b.entries_size),
+                                          static_cast<std::size_t>(b.tags_size)));
+      batch.bytes = std::string(all.substr(static_cast<std::size_t>(b.entries_size + b.tags_size)));
+      batch.spans.reserve(entries.size());
+      for (const BlockEntry& e : entries) {
+        if (static_cast<std::uint64_t>(e.tags_offset) + e.tags_size > batch.tags.size() ||
+            static_cast<std::uint64_t>(e.span_offset) + e.span_size > batch.bytes.size()) {
+          complete = false;  // damaged
+          break;
+        }
+        SpanRecord& r = batch.spans.emplace_back();
+        r.trace_id = e.trace_id;
+        r.span_id = e.span_id;
+        r.parent_id = e.parent_id;
+        r.span = {e.span_offset, e.span_size};
+        r.tags = {e.tags_offset, e.tags_size};
+        r.start_ns = e.start_ns;
+        r.duration_ns = e.duration_ns;
+        r.kind = e.kind;
+        r.has_error = e.has_error != 0;
+      }
+      if (!complete) break;
+      for (std::size_t i = 0; i < entries.size(); ++i) {
+        pending.push_back({&batch.spans[i], static_cast<std::uint32_t>(batches.size() - 1),
+                           entries[i].service_id, entries[i].operation_id, entries[i].origin_id});
+      }
+    }
+    if (!complete) continue;
+    auto fail = [&](const std::string& message) {
+      (void)writer_db.Exec("ROLLBACK");
+      uncommitted_refs.clear();
+      (void)SyncSegments();  // drops the uncommitted payload
+      Logger::Bg().Error("merging small span blocks failed", {{"error", message}});
+    };
+    if (!writer_db.Exec("BEGIN")) return;
+    if (auto s = WriteBlock(pending, batches); !s) return fail(s.error().message);
+    auto remove = writer_db.Prepare("DELETE FROM block_meta WHERE id = ?1");
+    if (!remove) return fail(remove.error().message);
+    for (const Small& b : group) {
+      remove->Bind(1, b.id);
+      if (remove->Run() != SQLITE_DONE) return fail(writer_db.LastError());
+      remove->Reset();
+    }
+    if (auto s = writer_db.Exec("COMMIT"); !s) return fail(s.error().message);
+    uncommitted_refs.clear();  // published by the reload below
+    changed = true;
+    if (segment_size >= segment_cap) {
+      CloseSegment();
+      ++segment_id;
+      segment_size = 0;
+    }
+  }
+  if (changed) {
+    (void)LoadBlockRefs();
+    (void)SyncSegments();  // files whose blocks were all merged away
+  }
 }
 
 std::int64_t SpanStore::UsedBytes() {

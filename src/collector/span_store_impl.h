@@ -131,7 +131,13 @@ struct SpanStore::Impl {
   Result<std::int64_t> ServiceId(const std::string& name);
   Result<std::int64_t> OperationId(std::int64_t service_id, std::string_view name, int kind);
   Result<std::int64_t> OriginId(const Origin& origin, std::int64_t service_id);
+  // Merges small blocks, then deletes what retention says (age, then size: the blocks with the
+  // oldest spans first).
   void RunRetention();
+  // Rewrites runs of small blocks (a quiet system writes a block per export of a few spans) as
+  // blocks of up to kMaxBlockSpans spans, so that their count, and with it what searches and
+  // the trace map go through, stays proportional to the spans stored.
+  void CompactSmallBlocks();
   // Bytes in use: the database's pages in use plus the segment files.
   std::int64_t UsedBytes(Database& db);
 

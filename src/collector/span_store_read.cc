@@ -205,31 +205,63 @@ Result<std::vector<std::string>> SpanStore::FindTraceIds(const TraceQuery& query
     PayloadRef ref{
         SegmentPath(impl_->segment_dir, blocks->Int(0)), static_cast<std::uint64_t>(blocks->Int(5)),
         static_cast<std::uint64_t>(blocks->Int(6)), static_cast<std::uint64_t>(blocks->Int(7))};
-    std::vector<BlockEntry> entries = ReadEntries(ref);
-    std::string text;
-    if (!tags.empty() && !entries.empty()) {
-      auto read = ReadSegment(ref.path, ref.offset + ref.entries_size, ref.tags_size);
-      if (!read) continue;  // the block's file is gone (retention) or damaged
-      text = std::move(*read);
-    }
+    auto file = SegmentFile::Open(ref.path);
+    if (!file) continue;  // the block's file is gone (retention)
+    auto raw = file->Read(ref.offset, ref.entries_size);
+    if (!raw) continue;  // damaged
+    std::vector<BlockEntry> entries = DecodeEntries(*raw);
+    // Entries passing every criterion but the tags that could still enter the top `limit`.
+    const bool full = best.size() >= query.limit;
+    std::vector<const BlockEntry*> candidates;
     for (const BlockEntry& e : entries) {
       if (e.start_ns < start || e.start_ns > end) continue;
+      if (full && e.start_ns < threshold) continue;
       if (e.duration_ns < min_d || e.duration_ns > max_d) continue;
       if (service_id && e.service_id != *service_id) continue;
       if (!operation_ids.empty() && !operation_ids.count(e.operation_id)) continue;
+      candidates.push_back(&e);
+    }
+    if (candidates.empty()) continue;
+    // Tag text: the whole block's when many entries need it, else each candidate's own.
+    std::string text;
+    const std::uint64_t tags_at = ref.offset + ref.entries_size;
+    const bool whole_text = !tags.empty() && candidates.size() * 8 >= entries.size();
+    if (whole_text) {
+      auto read = file->Read(tags_at, ref.tags_size);
+      if (!read) continue;
+      text = std::move(*read);
+    }
+    for (const BlockEntry* e : candidates) {
       bool match = true;
+      std::string own;
+      std::string_view span_text;
       for (const TagCriterion& c : tags) {
-        if (c.origins.count(e.origin_id)) continue;
-        if (static_cast<std::uint64_t>(e.tags_offset) + e.tags_size > text.size() ||
-            std::string_view(text).substr(e.tags_offset, e.tags_size).find(c.pattern) ==
-                std::string_view::npos) {
+        if (c.origins.count(e->origin_id)) continue;
+        if (span_text.empty()) {
+          if (whole_text) {
+            if (static_cast<std::uint64_t>(e->tags_offset) + e->tags_size > text.size()) {
+              match = false;
+              break;
+            }
+            span_text = std::string_view(text).substr(e->tags_offset, e->tags_size);
+          } else {
+            auto read = file->Read(tags_at + e->tags_offset, e->tags_size);
+            if (!read) {
+              match = false;
+              break;
+            }
+            own = std::move(*read);
+            span_text = own;
+          }
+        }
+        if (span_text.find(c.pattern) == std::string_view::npos) {
           match = false;
           break;
         }
       }
       if (!match) continue;
-      auto [it, inserted] = best.try_emplace(e.trace_id, e.start_ns);
-      if (!inserted) it->second = std::max(it->second, e.start_ns);
+      auto [it, inserted] = best.try_emplace(e->trace_id, e->start_ns);
+      if (!inserted) it->second = std::max(it->second, e->start_ns);
     }
     if (best.size() >= query.limit) {
       starts.clear();
