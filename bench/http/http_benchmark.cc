@@ -67,6 +67,25 @@ void BM_ParseJsonBody(benchmark::State& state) {
 }
 BENCHMARK(BM_ParseJsonBody);
 
+// The body of GET /blogs?limit=20 (about 4 KB) serialised into a response.
+void BM_JsonResponseBlogList(benchmark::State& state) {
+  nlohmann::json blogs = nlohmann::json::array();
+  for (int i = 0; i < 20; ++i) {
+    blogs.push_back({{"id", "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a" + std::to_string(10 + i)},
+                     {"title", "post " + std::to_string(i)},
+                     {"content", "some content for post " + std::to_string(i)},
+                     {"author_id", "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"},
+                     {"author", "benchwriter"},
+                     {"created_at", "2026-11-26T02:36:12.123Z"}});
+  }
+  const nlohmann::json body = {{"blogs", blogs}, {"total", 30}};
+  for (auto _ : state) {
+    Response res = JsonResponse(200, body);
+    benchmark::DoNotOptimize(res);
+  }
+}
+BENCHMARK(BM_JsonResponseBlogList);
+
 // What the tracing middleware sees for `GET /blogs?limit=20` from wrk (root) or from a traced
 // caller (child): a bearer token, a user agent, optionally traceparent.
 Request BlogsRequest(bool with_traceparent) {

@@ -12,7 +12,8 @@
 
 namespace blogtrace::http {
 
-// `status` with `body` serialised as JSON and Content-Type application/json.
+// `status` with `body` serialised as JSON and Content-Type application/json: the bytes of
+// body.dump(-1, ' ', false, error_handler_t::replace) (invalid UTF-8 becomes U+FFFD).
 Response JsonResponse(unsigned status, const nlohmann::json& body);
 
 // The status of `error.code` with {"error": "<code>", "message": "<message>"}. For

@@ -1,5 +1,7 @@
 #include "http/response.h"
 
+#include <limits>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -100,6 +102,45 @@ TEST(ErrorResponseTest, MapsCodesToStatusAndBody) {
   Response j = JsonResponse(201, {{"id", "x"}});
   EXPECT_EQ(j.result_int(), 201u);
   EXPECT_EQ(j[bhttp::field::content_length], std::to_string(j.body().size()));
+}
+
+// JsonResponse writes its own compact JSON for speed; it must be byte for byte what
+// json::dump(-1, ' ', false, replace) writes, for every kind of value.
+TEST(JsonResponseTest, BodyIsExactlyWhatDumpWrites) {
+  using nlohmann::json;
+  const std::vector<json> values = {
+      json::object(),
+      json::array(),
+      nullptr,
+      true,
+      false,
+      0,
+      -1,
+      std::numeric_limits<std::int64_t>::min(),
+      std::numeric_limits<std::int64_t>::max(),
+      std::numeric_limits<std::uint64_t>::max(),
+      0.1,
+      -2.5e300,
+      1.0,
+      "",
+      "plain text ~ with / slash",
+      "quote \" and backslash \\",
+      "controls \b\f\n\r\t\x01\x1f and DEL \x7f",
+      "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
+      "invalid \xff\xfe UTF-8 \xc3",
+      json::binary({1, 2, 3}),
+      {{"blogs", json::array({{{"id", "a"}, {"n", 1}}, {{"id", "b\n"}, {"x", nullptr}}})},
+       {"total", 2}},
+      {{"k\xc3\xa9y", 1}, {"\"q\"", {1, 2.5, "s", false}}, {"", json::object()}},
+      json::parse(R"([[[]],{"a":{"b":[1,-2,3]}},"\u0000"])"),
+  };
+  for (const json& v : values) {
+    std::string expected = v.dump(-1, ' ', false, json::error_handler_t::replace);
+    SCOPED_TRACE(expected);
+    Response r = JsonResponse(200, v);
+    EXPECT_EQ(r.body(), expected);
+    EXPECT_EQ(r[bhttp::field::content_length], std::to_string(expected.size()));
+  }
 }
 
 }  // namespace
