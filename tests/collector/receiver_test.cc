@@ -154,6 +154,7 @@ TEST_F(ReceiverTest, FullQueueIs503WithRetryAfter) {
   // Another connection holds the write lock, so the writer cannot drain the queue.
   sqlite3* blocker = nullptr;
   ASSERT_EQ(sqlite3_open((dir_.path() / "traces.db").c_str(), &blocker), SQLITE_OK);
+  sqlite3_busy_timeout(blocker, 5000);  // the writer may be running its start-up retention
   ASSERT_EQ(sqlite3_exec(blocker, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
   int status = 0;
   http::Response last;
