@@ -3,6 +3,7 @@
 #include <cctype>
 #include <charconv>
 #include <cstdint>
+#include <cstring>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -62,17 +63,48 @@ void AppendDump(std::string& out, const nlohmann::json& value) {
   out += value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-// Appends `s` quoted when dump would write it unchanged between the quotes: printable ASCII
-// other than '"' and '\\' (nothing to escape, no UTF-8 to check). False (nothing appended)
-// otherwise.
-bool AppendPlainString(std::string& out, std::string_view s) {
-  unsigned bad = 0;  // branch-free scan: the common case reads the whole string anyway
-  for (unsigned char c : s)
-    bad |= static_cast<unsigned>(c < 0x20 || c > 0x7e || c == '"' || c == '\\');
-  if (bad != 0) return false;
-  out += '"';
-  out.append(s);
-  out += '"';
+// True when one of the 8 bytes of `w` is below 0x20, above 0x7e, '"' or '\\' (SWAR on the
+// low 7 bits of each byte, where adding constants below 0x80 never carries into the next byte).
+constexpr bool HasSpecialByte(std::uint64_t w) noexcept {
+  constexpr std::uint64_t k01 = 0x0101010101010101ULL;
+  constexpr std::uint64_t k80 = 0x8080808080808080ULL;
+  const std::uint64_t low7 = w & ~k80;
+  const std::uint64_t below_space = ~(low7 + k01 * 0x60) & k80;
+  const std::uint64_t del = (low7 + k01) & k80;
+  const std::uint64_t quote = ~((low7 ^ (k01 * '"')) + k01 * 0x7f) & k80;
+  const std::uint64_t backslash = ~((low7 ^ (k01 * '\\')) + k01 * 0x7f) & k80;
+  return ((w & k80) | below_space | del | quote | backslash) != 0;
+}
+
+// True when dump writes `s` between quotes unchanged: printable ASCII other than '"' and '\\'
+// (nothing to escape, no UTF-8 to check).
+bool IsPlainAscii(std::string_view s) noexcept {
+  std::size_t i = 0;
+  std::uint64_t w;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::memcpy(&w, s.data() + i, 8);
+    if (HasSpecialByte(w)) return false;
+  }
+  if (i == s.size()) return true;
+  w = 0x6161616161616161ULL;  // the tail, padded with 'a'
+  std::memcpy(&w, s.data() + i, s.size() - i);
+  return !HasSpecialByte(w);
+}
+
+// Appends `lead` (unless '\0'), `s` quoted, then `tail` (unless '\0') when IsPlainAscii(s), with
+// one resize instead of a call per character; false (nothing appended) otherwise.
+bool AppendPlainString(std::string& out, std::string_view s, char lead = '\0', char tail = '\0') {
+  if (!IsPlainAscii(s)) return false;
+  const std::size_t extra = (lead != '\0') + (tail != '\0');
+  const std::size_t at = out.size();
+  out.resize(at + s.size() + 2 + extra);  // still grows geometrically
+  char* p = out.data() + at;
+  if (lead != '\0') *p++ = lead;
+  *p++ = '"';
+  std::memcpy(p, s.data(), s.size());
+  p += s.size();
+  *p++ = '"';
+  if (tail != '\0') *p = tail;
   return true;
 }
 
@@ -85,10 +117,13 @@ void AppendJson(std::string& out, const nlohmann::json& value) {
       out += '{';
       bool first = true;
       for (auto it = value.begin(); it != value.end(); ++it) {
-        if (!first) out += ',';
+        const char lead = first ? '\0' : ',';
         first = false;
-        if (!AppendPlainString(out, it.key())) AppendDump(out, nlohmann::json(it.key()));
-        out += ':';
+        if (!AppendPlainString(out, it.key(), lead, ':')) {
+          if (lead != '\0') out += lead;
+          AppendDump(out, nlohmann::json(it.key()));
+          out += ':';
+        }
         AppendJson(out, it.value());
       }
       out += '}';

@@ -143,5 +143,20 @@ TEST(JsonResponseTest, BodyIsExactlyWhatDumpWrites) {
   }
 }
 
+// Every byte value at every position of the first 8-byte word, the second word and the tail,
+// as a value and as a key: the fast path's byte classification agrees with dump.
+TEST(JsonResponseTest, EveryByteAtEveryPositionMatchesDump) {
+  using nlohmann::json;
+  for (int b = 0; b < 256; ++b) {
+    for (std::size_t pos = 0; pos < 19; ++pos) {
+      std::string s = "abcdefghijklmnopqrs";
+      s[pos] = static_cast<char>(b);
+      const json value = {{s, s}, {"k", json::array({s})}};
+      const std::string expected = value.dump(-1, ' ', false, json::error_handler_t::replace);
+      ASSERT_EQ(JsonResponse(200, value).body(), expected) << "byte " << b << " at " << pos;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace blogtrace::http
