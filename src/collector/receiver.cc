@@ -126,6 +126,14 @@ http::Response HandleExport(const http::Request& request, SpanStore& store,
         413, encoding, kResourceExhausted,
         "request body exceeds " + std::to_string(options.max_body_bytes) + " bytes");
   }
+  auto busy = [&] {
+    http::Response res =
+        StatusResponse(503, encoding, kUnavailable, "the span store is busy; retry later");
+    res.set(bhttp::field::retry_after, std::to_string(options.retry_after_seconds));
+    return res;
+  };
+  // An overloaded store refuses before any decoding work is spent on the body.
+  if (store.QueueFull()) return busy();
   // Protobuf bodies are read straight from the wire format (spans keep their received bytes);
   // JSON is parsed into the message first.
   ExtractResult extracted;
@@ -149,12 +157,7 @@ http::Response HandleExport(const http::Request& request, SpanStore& store,
     extracted = ExtractSpans(decoded);
   }
   if (!extracted.batch.spans.empty()) {
-    if (!store.Enqueue(std::move(extracted.batch))) {
-      http::Response res =
-          StatusResponse(503, encoding, kUnavailable, "the span store is busy; retry later");
-      res.set(bhttp::field::retry_after, std::to_string(options.retry_after_seconds));
-      return res;
-    }
+    if (!store.Enqueue(std::move(extracted.batch))) return busy();
   }
   return Success(encoding, extracted.rejected, extracted.error_message);
 }

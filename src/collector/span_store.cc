@@ -195,6 +195,11 @@ std::optional<std::uint64_t> SpanStore::Enqueue(SpanBatch&& batch) {
   return sequence;
 }
 
+bool SpanStore::QueueFull() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->queued_spans >= impl_->options.max_queued_spans;
+}
+
 bool SpanStore::WaitFor(std::uint64_t sequence, std::chrono::milliseconds timeout) {
   std::unique_lock lock(impl_->mu);
   return impl_->done_cv.wait_for(lock, timeout, [&] { return impl_->committed >= sequence; });

@@ -97,6 +97,9 @@ class SpanStore {
   // nullopt when the queue holds too many spans already (the caller should answer 503 and retry
   // later); the batch is then left untouched.
   std::optional<std::uint64_t> Enqueue(SpanBatch&& batch);
+  // True when the queue is at its limit, so that Enqueue of any batch would fail now (a receiver
+  // can refuse before decoding a body).
+  bool QueueFull() const;
   // Blocks until the batch with `sequence` (and all before it) is committed or `timeout` passes.
   bool WaitFor(std::uint64_t sequence, std::chrono::milliseconds timeout);
   // Blocks until everything queued so far is committed.
