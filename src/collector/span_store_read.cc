@@ -81,7 +81,7 @@ Result<std::shared_ptr<const StoredOrigin>> SpanStore::Impl::LoadOrigin(Reader& 
   if (!s) return Error::Internal(reader.db.LastError());
   StatementReset reset(*s);
   s->Bind(1, id);
-  if (!s->Step()) return Error::Internal("span origin missing");
+  if (!s->Step()) return Error::NotFound("span origin missing");
   auto origin = std::make_shared<StoredOrigin>();
   origin->id = id;
   origin->resource_bytes = std::string(s->Blob(0));
@@ -326,12 +326,16 @@ Result<std::vector<StoredSpan>> SpanStore::GetTrace(std::string_view trace_id) {
     for (auto e = first; e != last; ++e) {
       if (!span_ids.emplace(e->span_id.data(), e->span_id.size()).second) continue;
       if (e->span_offset < from || e->span_offset - from + e->span_size > bytes->size()) continue;
+      StoredSpan span;
+      if (!span.span.ParseFromArray(bytes->data() + (e->span_offset - from),
+                                    static_cast<int>(e->span_size))) {
+        continue;  // damaged bytes (a crash before the file reached the disk): not shown
+      }
       auto origin = impl_->LoadOrigin(reader, e->origin_id);
+      if (!origin && origin.error().code == ErrorCode::kNotFound) continue;  // damaged entry
       if (!origin) return origin.error();
-      StoredSpan& span = out.emplace_back();
       span.origin = std::move(*origin);
-      span.span.ParseFromArray(bytes->data() + (e->span_offset - from),
-                               static_cast<int>(e->span_size));
+      out.push_back(std::move(span));
     }
   }
   std::stable_sort(out.begin(), out.end(), [](const StoredSpan& a, const StoredSpan& b) {

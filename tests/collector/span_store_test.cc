@@ -480,6 +480,25 @@ TEST_F(SpanStoreTest, AMissingBlockFileLosesOnlyItsSpans) {
   EXPECT_EQ(kept->size(), 5u);
 }
 
+TEST_F(SpanStoreTest, DamagedSpanBytesAreSkippedNotFatal) {
+  StoreThree();  // one block: entries, tag text, then span bytes (trace 3's last)
+  auto files = SegmentFiles(dir_.path());
+  ASSERT_EQ(files.size(), 1u);
+  auto size = std::filesystem::file_size(files[0]);
+  {
+    std::fstream f(files[0], std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(static_cast<std::streamoff>(size - 60));
+    f << std::string(60, '\xff');  // not a valid protobuf message
+  }
+  auto damaged = store_->GetTrace(Bytes(TraceHex(3)));
+  ASSERT_TRUE(damaged.ok()) << damaged.error().message;
+  EXPECT_LT(damaged->size(), 5u);
+  auto intact = store_->GetTrace(Bytes(TraceHex(1)));
+  ASSERT_TRUE(intact.ok());
+  EXPECT_EQ(intact->size(), 5u);
+  EXPECT_EQ(Find({.service = "blog"}).size(), 3u);
+}
+
 // Rows of block_meta, read beside the store.
 std::int64_t BlockCount(const std::filesystem::path& dir) {
   sqlite3* db = nullptr;
