@@ -36,6 +36,25 @@ std::string FormatRfc3339(system_clock::time_point t) {
   const auto day_point = std::chrono::floor<days>(ms_point);
   const std::chrono::year_month_day ymd{day_point};
   const std::chrono::hh_mm_ss<milliseconds> time{ms_point - day_point};
+  const int year = static_cast<int>(ymd.year());
+  if (year >= 0 && year <= 9999) {
+    // Written digit by digit: this runs for every blog and user in a response, and snprintf
+    // was ~8% of the blog service's instructions per list request.
+    std::string out = "0000-00-00T00:00:00.000Z";
+    auto put = [&out](std::size_t at, int value, int width) {
+      for (int i = width - 1; i >= 0; --i, value /= 10) {
+        out[at + static_cast<std::size_t>(i)] = static_cast<char>('0' + value % 10);
+      }
+    };
+    put(0, year, 4);
+    put(5, static_cast<int>(static_cast<unsigned>(ymd.month())), 2);
+    put(8, static_cast<int>(static_cast<unsigned>(ymd.day())), 2);
+    put(11, static_cast<int>(time.hours().count()), 2);
+    put(14, static_cast<int>(time.minutes().count()), 2);
+    put(17, static_cast<int>(time.seconds().count()), 2);
+    put(20, static_cast<int>(time.subseconds().count()), 3);
+    return out;
+  }
   std::array<char, 40> buffer{};
   std::snprintf(buffer.data(), buffer.size(), "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ",
                 static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),

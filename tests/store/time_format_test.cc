@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+#include <string>
+
 namespace blogtrace::store {
 namespace {
 
@@ -18,6 +21,20 @@ TEST(FormatRfc3339, WritesUtcWithMilliseconds) {
         Case{951782400000, "2000-02-29T00:00:00.000Z"}, Case{-1, "1969-12-31T23:59:59.999Z"},
         Case{4102444799999, "2099-12-31T23:59:59.999Z"}}) {
     EXPECT_EQ(FormatRfc3339(system_clock::time_point(milliseconds(c.millis))), c.text);
+  }
+}
+
+TEST(FormatRfc3339, RoundTripsRandomInstants) {
+  std::mt19937_64 rng(3339);
+  for (int i = 0; i < 20000; ++i) {
+    // Instants system_clock holds (nanoseconds in 64 bits: years 1685..2255 here), each field's
+    // range covered by chance.
+    const auto millis =
+        static_cast<std::int64_t>(rng() % 18'000'000'000'000ull) - 9'000'000'000'000LL;
+    const auto t = system_clock::time_point(milliseconds(millis));
+    const std::string text = FormatRfc3339(t);
+    ASSERT_EQ(text.size(), 24u) << text;
+    ASSERT_EQ(ParseRfc3339(text), t) << text;
   }
 }
 
