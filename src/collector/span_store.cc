@@ -44,6 +44,16 @@ Status MoveAside(const std::string& path, std::string& moved_to) {
   return {};
 }
 
+// Memory a queued batch holds (its buffers and records; origins are small and few).
+std::size_t BatchBytes(const SpanBatch& batch) {
+  std::size_t bytes =
+      batch.bytes.capacity() + batch.tags.capacity() + batch.spans.capacity() * sizeof(SpanRecord);
+  for (const Origin& o : batch.origins) {
+    bytes += o.resource.size() + o.scope.size() + o.service.size() + o.tags.size();
+  }
+  return bytes;
+}
+
 std::string OriginKey(const Origin& origin) {
   std::string key = std::to_string(origin.resource.size());
   key += ':';
@@ -181,13 +191,17 @@ Status SpanStore::Impl::PrepareWriter() {
 std::optional<std::uint64_t> SpanStore::Enqueue(SpanBatch&& batch) {
   std::uint64_t sequence;
   {
-    std::lock_guard lock(impl_->mu);
     std::size_t n = batch.spans.size();
+    std::size_t bytes = BatchBytes(batch);
+    std::lock_guard lock(impl_->mu);
     // An empty queue always takes one batch, however large, so progress is possible.
-    if (impl_->queued_spans > 0 && impl_->queued_spans + n > impl_->options.max_queued_spans) {
+    if (impl_->queued_spans > 0 &&
+        (impl_->queued_spans + n > impl_->options.max_queued_spans ||
+         impl_->queued_bytes + bytes > impl_->options.max_queued_bytes)) {
       return std::nullopt;
     }
     impl_->queued_spans += n;
+    impl_->queued_bytes += bytes;
     impl_->queue.push_back(std::move(batch));
     sequence = impl_->next_sequence++;
   }
@@ -197,7 +211,8 @@ std::optional<std::uint64_t> SpanStore::Enqueue(SpanBatch&& batch) {
 
 bool SpanStore::QueueFull() const {
   std::lock_guard lock(impl_->mu);
-  return impl_->queued_spans >= impl_->options.max_queued_spans;
+  return impl_->queued_spans >= impl_->options.max_queued_spans ||
+         impl_->queued_bytes >= impl_->options.max_queued_bytes;
 }
 
 bool SpanStore::WaitFor(std::uint64_t sequence, std::chrono::milliseconds timeout) {
@@ -232,6 +247,7 @@ void SpanStore::Impl::WriterLoop() {
       batches.swap(queue);
       std::size_t spans = queued_spans;
       queued_spans = 0;
+      queued_bytes = 0;
       std::uint64_t last = next_sequence - 1;
       lock.unlock();
       if (auto status = WriteBatches(batches); !status) {

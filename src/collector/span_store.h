@@ -1,12 +1,15 @@
-// SpanStore: the collector's SQLite span store (DATA_DIR/traces.db by default).
+// SpanStore: the collector's span store: blocks of spans appended to files in
+// DATA_DIR/traces.db-blocks/, indexed by SQLite (DATA_DIR/traces.db); span_block.h has the
+// layout.
 //
-// Writes: Enqueue() hands a validated batch to a bounded queue and returns at once; one writer
-// thread drains the queue and writes everything queued in one transaction with prepared
-// statements (WAL, synchronous=NORMAL: a power cut may lose the last batches, which is acceptable
-// for trace data; an application crash loses nothing committed). A full queue makes Enqueue fail
-// so the receiver answers 503 (back-pressure instead of unbounded memory).
+// Writes: Enqueue() hands a validated batch to a queue bounded in spans and in bytes and returns
+// at once; one writer thread drains the queue, cuts everything queued into blocks and commits
+// them in one transaction (WAL, synchronous=NORMAL: a power cut may lose the last batches, which
+// is acceptable for trace data; an application crash loses nothing committed). A full queue
+// makes Enqueue fail so the receiver answers 503 (back-pressure instead of unbounded memory).
 // Reads: any thread; a small pool of read-only connections, which WAL lets run beside the writer.
-// Retention: by age and by size, enforced by the writer thread periodically and on demand.
+// Retention: by age and by size, enforced by the writer thread periodically and on demand; small
+// blocks are merged then.
 // Thread safety: every public method may be called from any thread.
 #pragma once
 
@@ -35,6 +38,7 @@ struct StoreOptions {
   std::chrono::seconds retention = std::chrono::hours(24 * 7);  // COLLECTOR_RETENTION
   std::int64_t max_bytes = std::int64_t{1} << 30;               // COLLECTOR_MAX_BYTES
   std::size_t max_queued_spans = 1 << 17;                       // COLLECTOR_QUEUE_SPANS
+  std::size_t max_queued_bytes = std::size_t{256} << 20;        // memory the queue may hold
   std::chrono::milliseconds retention_interval = std::chrono::seconds(60);
   int read_connections = 4;
   const Clock* clock = &SystemClock::Instance();  // not owned; outlives the store
@@ -94,8 +98,8 @@ class SpanStore {
   SpanStore& operator=(const SpanStore&) = delete;
 
   // Queues a batch for writing (taking it). Returns its sequence number (see WaitFor), or
-  // nullopt when the queue holds too many spans already (the caller should answer 503 and retry
-  // later); the batch is then left untouched.
+  // nullopt when the queue holds too many spans or bytes already (the caller should answer 503 and
+  // retry later); the batch is then left untouched.
   std::optional<std::uint64_t> Enqueue(SpanBatch&& batch);
   // True when the queue is at its limit, so that Enqueue of any batch would fail now (a receiver
   // can refuse before decoding a body).

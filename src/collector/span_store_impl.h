@@ -81,6 +81,7 @@ struct SpanStore::Impl {
   std::condition_variable done_cv;   // waiters for commits and retention runs
   std::deque<SpanBatch> queue;
   std::size_t queued_spans = 0;
+  std::size_t queued_bytes = 0;     // memory the queued batches hold (see BatchBytes)
   std::uint64_t next_sequence = 1;  // sequence of the next Enqueue
   std::uint64_t committed = 0;      // every sequence <= committed is written
   std::uint64_t retention_requested = 0, retention_done = 0;

@@ -210,6 +210,29 @@ TEST_F(SpanStoreTest, FullQueueRefusesBatches) {
   EXPECT_EQ(store_->FailedBatches(), 0u);
 }
 
+TEST_F(SpanStoreTest, TheQueueIsBoundedInBytesToo) {
+  // One span of 16 KiB per request: a 256 KiB queue is full long before its span limit.
+  Reopen({.max_queued_bytes = 256 * 1024});
+  sqlite3* blocker = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_.path() / "traces.db").c_str(), &blocker), SQLITE_OK);
+  sqlite3_busy_timeout(blocker, 5000);
+  ASSERT_EQ(sqlite3_exec(blocker, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+  int accepted = 0;
+  for (int i = 0; i < 40; ++i) {
+    otlp_collector::ExportTraceServiceRequest req;
+    auto* span = AddSpan(AddScope(req, "blog"), i + 1, i + 1, 0, "big", kT0 + i, 10);
+    SetString(span->add_attributes(), "payload", std::string(16 * 1024, 'x'));
+    if (store_->Enqueue(ExtractSpans(req).batch)) ++accepted;
+  }
+  sqlite3_exec(blocker, "COMMIT", nullptr, nullptr, nullptr);
+  sqlite3_close(blocker);
+  EXPECT_GE(accepted, 2);
+  EXPECT_LE(accepted, 17);  // 16 KiB of span bytes and 16 KiB of tag text each, at least
+  store_->Flush();
+  EXPECT_EQ(store_->WrittenSpans(), static_cast<std::uint64_t>(accepted));
+  EXPECT_FALSE(store_->QueueFull());
+}
+
 TEST_F(SpanStoreTest, RetentionDropsTracesOlderThanTheAge) {
   Reopen({.retention = hours(24)});
   otlp_collector::ExportTraceServiceRequest old_req, new_req;
