@@ -85,9 +85,10 @@ std::string SegmentPath(const std::string& dir, std::int64_t id) {
 }
 
 std::int64_t SegmentId(std::string_view file_name) noexcept {
-  if (file_name.size() != 12 || file_name.substr(8) != ".seg") return 0;
+  // At least 8 digits (more once ids pass 99,999,999), then ".seg".
+  if (file_name.size() < 12 || file_name.size() > 22 || !file_name.ends_with(".seg")) return 0;
   std::int64_t id = 0;
-  for (char c : file_name.substr(0, 8)) {
+  for (char c : file_name.substr(0, file_name.size() - 4)) {
     if (c < '0' || c > '9') return 0;
     id = id * 10 + (c - '0');
   }

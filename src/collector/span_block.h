@@ -92,7 +92,7 @@ bool BloomMayContain(std::string_view filter, std::uint64_t hash) noexcept;
 
 // The segment file `id` in `dir`: dir/00000001.seg and so on.
 std::string SegmentPath(const std::string& dir, std::int64_t id);
-// The segment id of a file name such as "00000001.seg"; 0 when it is not one.
+// The segment id of a file name such as "00000001.seg" (8 digits or more); 0 when it is not one.
 std::int64_t SegmentId(std::string_view file_name) noexcept;
 // An open segment file for reading (RAII; move-only).
 class SegmentFile {
