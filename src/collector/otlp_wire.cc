@@ -93,60 +93,47 @@ struct Field {
   std::string_view view() const { return {data, static_cast<std::size_t>(end - data)}; }
 };
 
-// libprotobuf's varint: at most 10 bytes, the value modulo 2^64.
-inline Ptr ReadVarint(Ptr p, Ptr end, std::uint64_t* out) {
+// A base-128 varint of at most kMaxBytes bytes, as libprotobuf reads it: bits past the width of
+// T are dropped; nullptr when it runs past `end` or is longer.
+template <typename T, int kMaxBytes>
+inline Ptr ReadLimitedVarint(Ptr p, Ptr end, T* out) {
   if (p < end && static_cast<unsigned char>(*p) < 0x80) {
     *out = static_cast<unsigned char>(*p);
     return p + 1;
   }
-  std::uint64_t v = 0;
-  for (int i = 0; i < 10 && p < end; ++i) {
+  T v = 0;
+  for (int i = 0; i < kMaxBytes && p < end; ++i) {
     auto b = static_cast<unsigned char>(*p++);
-    v |= static_cast<std::uint64_t>(b & 0x7f) << (7 * i);
+    v |= static_cast<T>(static_cast<T>(b & 0x7f) << (7 * i));
     if (b < 0x80) {
       *out = v;
       return p;
     }
   }
   return nullptr;
+}
+
+// libprotobuf's varint: at most 10 bytes, the value modulo 2^64.
+inline Ptr ReadVarint(Ptr p, Ptr end, std::uint64_t* out) {
+  return ReadLimitedVarint<std::uint64_t, 10>(p, end, out);
 }
 
 // libprotobuf's tag: at most 5 bytes, the value modulo 2^32.
 inline Ptr ReadTag(Ptr p, Ptr end, std::uint32_t* out) {
-  if (static_cast<unsigned char>(*p) < 0x80) {  // caller guarantees p < end
-    *out = static_cast<unsigned char>(*p);
-    return p + 1;
-  }
-  std::uint32_t v = 0;
-  for (int i = 0; i < 5 && p < end; ++i) {
-    auto b = static_cast<unsigned char>(*p++);
-    v |= static_cast<std::uint32_t>(b & 0x7f) << (7 * i);
-    if (b < 0x80) {
-      *out = v;
-      return p;
-    }
-  }
-  return nullptr;
+  return ReadLimitedVarint<std::uint32_t, 5>(p, end, out);
 }
 
-// libprotobuf's size: at most 5 bytes, below 2^31 - 16 (ParseContext::kSlopBytes).
+// libprotobuf's size: at most 5 bytes (the fifth below 8), below 2^31 - 16
+// (ParseContext::kSlopBytes).
 inline Ptr ReadSize(Ptr p, Ptr end, std::uint32_t* out) {
-  if (p < end && static_cast<unsigned char>(*p) < 0x80) {
-    *out = static_cast<unsigned char>(*p);
-    return p + 1;
-  }
+  Ptr start = p;
   std::uint32_t v = 0;
-  for (int i = 0; i < 5 && p < end; ++i) {
-    auto b = static_cast<unsigned char>(*p++);
-    if (i == 4 && b >= 8) return nullptr;
-    v |= static_cast<std::uint32_t>(b & 0x7f) << (7 * i);
-    if (b < 0x80) {
-      if (v > 0x7fffffffu - 16) return nullptr;
-      *out = v;
-      return p;
-    }
-  }
-  return nullptr;
+  p = ReadLimitedVarint<std::uint32_t, 5>(p, end, &v);
+  if (!p) return nullptr;
+  if (p - start == 5 && static_cast<unsigned char>(start[4]) >= 8) return nullptr;
+  if (v > 0x7fffffffu - 16) return nullptr;
+  *out = v;
+  return p;
 }
 
 // Returned by a field handler to have the walker skip the field as unknown.
