@@ -64,9 +64,8 @@ struct SpanStore::Impl {
   std::unordered_map<std::int64_t, std::uint32_t> operation_kinds;  // bit set of kinds seen
   std::unordered_map<std::string, std::int64_t> origin_ids;         // key: resource+scope
   std::chrono::steady_clock::time_point next_retention;
-  // A block's entries and payload while it is built; kept between blocks so their memory is
-  // reused.
-  std::string block_entries, block_payload;
+  // A block's payload while it is built; kept between blocks so its memory is reused.
+  std::string block_payload;
   // The folder of segment files (set before any thread starts, then read-only), and the segment
   // being appended to (opened on the first write; see span_block.h).
   std::string segment_dir;
@@ -116,6 +115,8 @@ struct SpanStore::Impl {
 
   // Opens the writer connection, moving a database of an older layout aside first.
   Status InitWriter();
+  // (Re)opens the writer connection on the current layout: schema, statements, block files,
+  // the block map and the interned names. Also how a failed transaction is recovered from.
   Status PrepareWriter();
   void WriterLoop();
   Status WriteBatches(std::deque<SpanBatch>& batches);
