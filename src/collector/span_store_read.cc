@@ -304,24 +304,22 @@ Result<std::vector<StoredSpan>> SpanStore::GetTrace(std::string_view trace_id) {
   }
   std::unordered_set<std::string> span_ids;  // a resent span is shown once
   for (const PayloadRef& ref : candidates) {
-    std::vector<BlockEntry> entries = ReadEntries(ref);
-    auto [first, last] =
-        std::equal_range(entries.begin(), entries.end(), key, [](const auto& a, const auto& b) {
-          auto id = [](const auto& x) -> const TraceKey& {
-            if constexpr (std::is_same_v<std::decay_t<decltype(x)>, BlockEntry>) {
-              return x.trace_id;
-            } else {
-              return x;
-            }
-          };
-          return id(a) < id(b);
-        });
+    auto file = SegmentFile::Open(ref.path);
+    if (!file) continue;  // the block's file is gone (retention)
+    auto raw = file->Read(ref.offset, ref.entries_size);
+    if (!raw) continue;  // damaged
+    std::vector<BlockEntry> entries = DecodeEntries(*raw);
+    // Entries are sorted by trace id: the trace's spans are one run.
+    auto first =
+        std::lower_bound(entries.begin(), entries.end(), key,
+                         [](const BlockEntry& e, const TraceKey& k) { return e.trace_id < k; });
+    auto last = first;
+    while (last != entries.end() && last->trace_id == key) ++last;
     if (first == last) continue;  // another trace with the same hash
     std::uint64_t from = first->span_offset;
     std::uint64_t to = std::prev(last)->span_offset + std::prev(last)->span_size;
     if (to < from) continue;
-    auto bytes =
-        ReadSegment(ref.path, ref.offset + ref.entries_size + ref.tags_size + from, to - from);
+    auto bytes = file->Read(ref.offset + ref.entries_size + ref.tags_size + from, to - from);
     if (!bytes) continue;  // the block's file is gone (retention) or damaged
     for (auto e = first; e != last; ++e) {
       if (!span_ids.emplace(e->span_id.data(), e->span_id.size()).second) continue;
