@@ -4,12 +4,14 @@
 //   blogtrace traces [filters]        recent traces from the collector, in the terminal
 //   blogtrace trace <id|traceresponse> one trace as a tree
 //   blogtrace keys                    where the secrets and keys live
+//   blogtrace fault set|clear|show    fault rules on the running services
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <iostream>
 
+#include "cli/fault_command.h"
 #include "cli/launcher.h"
 #include "cli/serve.h"
 #include "cli/trace_commands.h"
@@ -85,6 +87,17 @@ int main(int argc, char** argv) {
 
   auto* keys = app.add_subcommand("keys", "show where the secrets and keys are");
 
+  auto* fault = app.add_subcommand("fault", "inject faults into the running services");
+  fault->require_subcommand(1);
+  std::string fault_target;
+  std::string fault_rules;
+  auto* fault_set = fault->add_subcommand("set", "put fault rules in force");
+  fault_set->add_option("service", fault_target, "user, authen, author, blog or all")->required();
+  fault_set->add_option("rules", fault_rules, "e.g. 'route=GET /blogs:error=503@0.5'")->required();
+  auto* fault_clear = fault->add_subcommand("clear", "remove fault rules");
+  fault_clear->add_option("service", fault_target, "user, authen, author, blog or all (default)");
+  auto* fault_show = fault->add_subcommand("show", "print the fault rules in force");
+
   CLI11_PARSE(app, argc, argv);
   SystemConfig config = LoadConfigOrExit();
 
@@ -98,5 +111,12 @@ int main(int argc, char** argv) {
   if (*traces) return blogtrace::cli::ListTraces(config, query);
   if (*trace) return blogtrace::cli::ShowTrace(config, trace_id);
   if (*keys) return PrintKeys(config);
+  if (*fault_set) {
+    return blogtrace::cli::FaultSetCommand(config, fault_target, fault_rules, std::cout, std::cerr);
+  }
+  if (*fault_clear) {
+    return blogtrace::cli::FaultClearCommand(config, fault_target, std::cout, std::cerr);
+  }
+  if (*fault_show) return blogtrace::cli::FaultShowCommand(config, std::cout, std::cerr);
   return 2;
 }

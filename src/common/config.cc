@@ -126,6 +126,11 @@ Result<SystemConfig> LoadSystemConfig(const Environment& env) {
     }
     config.log_level = *v;
   }
+  if (auto v = env.Get("FAULTS")) {
+    auto rules = faults::ParseFaultRules(*v);
+    if (!rules) return Error::BadRequest("FAULTS: " + rules.error().message);
+    config.faults = std::move(*rules);
+  }
   return config;
 }
 

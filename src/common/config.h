@@ -7,9 +7,11 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/environment.h"
 #include "common/result.h"
+#include "faults/fault_rules.h"
 
 namespace blogtrace {
 
@@ -56,6 +58,10 @@ struct SystemConfig {
   std::chrono::milliseconds upstream_timeout{5000};
   LogFormat log_format = LogFormat::kText;
   std::string log_level = "info";
+
+  // Fault rules in force from the start (FAULTS, ../shared/API.md "Debugging (additions)");
+  // empty: no faults. Every service applies the rules that name its own sites.
+  std::vector<faults::FaultRule> faults;
 };
 
 // Reads and validates every variable; the error names the first bad variable and why.

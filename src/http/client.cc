@@ -21,6 +21,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include "http/client_faults.h"
 #include "http/header_carrier.h"
 #include "telemetry/api/propagator.h"
 #include "telemetry/api/semconv.h"
@@ -278,6 +279,13 @@ asio::awaitable<Result<Response>> Client::Impl::Send(const telemetry::Context& p
                                   options_.upstream.port);
   }
 
+  if (options_.faults != nullptr) {
+    if (auto faulted = co_await ApplyUpstreamFaults(*options_.faults, options_.fault_upstream,
+                                                    options_.upstream_name, span, deadline)) {
+      co_return std::move(*faulted);
+    }
+  }
+
   request.set(bhttp::field::host, host_);
   request.keep_alive(true);
   request.prepare_payload();
@@ -319,10 +327,8 @@ asio::awaitable<Result<Response>> Client::Impl::Send(const telemetry::Context& p
   std::string type = ErrorType(attempt.ec, attempt.timed_out);
   std::string message = attempt.timed_out ? options_.upstream_name + " did not answer in time"
                                           : options_.upstream_name + " is unavailable";
-  span.SetAttribute(semconv::kErrorType, type);
-  span.RecordException(type, attempt.timed_out ? message : attempt.ec.message());
-  span.SetStatus(telemetry::StatusCode::kError, message);
-  co_return Error::Unavailable(std::move(message));
+  std::string detail = attempt.timed_out ? message : attempt.ec.message();
+  co_return FailUpstreamSpan(span, type, detail, std::move(message));
 }
 
 Client::Client(ClientOptions options, ClientTracing tracing)

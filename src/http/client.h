@@ -21,6 +21,10 @@
 #include "http/message.h"
 #include "http/request_context.h"
 
+namespace blogtrace::faults {
+class FaultInjector;
+}  // namespace blogtrace::faults
+
 namespace blogtrace::telemetry {
 class Tracer;
 class TextMapPropagator;
@@ -45,6 +49,11 @@ struct ClientOptions {
   std::chrono::milliseconds max_idle_time{30'000};
   // Largest response body accepted.
   std::size_t response_body_limit = 8 * 1024 * 1024;
+  // Fault injection on calls to this upstream: the `upstream=<fault_upstream>` rules of
+  // `faults` act on each call's CLIENT span (http/client_faults.h). Null: none. Not owned; must
+  // outlive the client.
+  const faults::FaultInjector* faults = nullptr;
+  std::string fault_upstream;
 };
 
 // Tracing for outgoing calls. Null members mean no spans / nothing injected.

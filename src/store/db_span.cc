@@ -27,8 +27,12 @@ telemetry::Span StartDbSpan(telemetry::Tracer& tracer, const telemetry::Context&
     span.SetAttribute(telemetry::semconv::kDbSystem, call.system);
     span.SetAttribute(telemetry::semconv::kDbOperationName, call.operation);
     span.SetAttribute(telemetry::semconv::kDbCollectionName, call.collection);
-    span.SetAttribute(telemetry::semconv::kDbNamespace, call.db_namespace);
-    span.SetAttribute(telemetry::semconv::kDbQueryText, call.query_text);
+    // Empty for the spans of injected store faults, which run no query.
+    if (!call.db_namespace.empty()) {
+      span.SetAttribute(telemetry::semconv::kDbNamespace, call.db_namespace);
+    }
+    if (!call.query_text.empty())
+      span.SetAttribute(telemetry::semconv::kDbQueryText, call.query_text);
   }
   return span;
 }

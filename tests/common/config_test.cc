@@ -87,3 +87,27 @@ TEST(ConfigTest, SecretIsCreatedOnceWithMode0600) {
 
 }  // namespace
 }  // namespace blogtrace
+
+namespace blogtrace {
+namespace {
+
+TEST(ConfigTest, FaultsAreParsedAtStartAndABadRuleIsNamed) {
+  auto none = LoadSystemConfig(MapEnvironment());
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->faults.empty());
+
+  auto some = LoadSystemConfig(
+      MapEnvironment({{"FAULTS", "route=GET /blogs:error=503@0.5; store=list:delay=1s"}}));
+  ASSERT_TRUE(some.ok()) << some.error().message;
+  ASSERT_EQ(some->faults.size(), 2u);
+  EXPECT_EQ(some->faults[0].status, 503);
+
+  auto bad =
+      LoadSystemConfig(MapEnvironment({{"FAULTS", "store=list:delay=1s; store=lst:delay=1s"}}));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().message.rfind("FAULTS: fault rule 'store=lst:delay=1s'", 0), 0u)
+      << bad.error().message;
+}
+
+}  // namespace
+}  // namespace blogtrace

@@ -15,7 +15,7 @@ int RunAuthenService(const SystemConfig& config) {
   auto keys = LoadSigningKeys(config, process.tracer());
   if (!keys) return process.Fail("JWT keys", keys.error());
 
-  http::Client user_http(process.UpstreamOptions(config.user_addr, "user service"),
+  http::Client user_http(process.UpstreamOptions(config.user_addr, "user service", "user"),
                          process.ClientTracing());
   user::HttpUserClient users(user_http, config.user_addr.ToString(), *internal_key);
   auth::JwtSigner signer(*keys, config.jwt_ttl, SystemClock::Instance());

@@ -17,10 +17,11 @@ int RunUserService(const SystemConfig& config) {
   auto store = store::OpenStore({config.store, config.data_dir + "/users.db", config.mongodb_uri},
                                 process.tracer());
   if (!store) return process.Fail("cannot open the user store", store.error());
+  auto users = process.WithFaults(std::move(*store));
 
   // Argon2id takes 64 MiB and ~50-100 ms per call: two at a time on a 2-core machine.
   boost::asio::thread_pool blocking(2);
-  UserServer server((*store)->users(), {*admin_key, *internal_key}, blocking, process.tracer(),
+  UserServer server(users->users(), {*admin_key, *internal_key}, blocking, process.tracer(),
                     config.upstream_timeout);
   http::Router router;
   server.Register(router);
