@@ -62,10 +62,22 @@ struct NewBlog {
   std::string author;
 };
 
+// Where a blog stands in list order (created_at descending, then id descending): a keyset
+// cursor. The page after a key starts with the first blog that sorts strictly after it.
+struct BlogKey {
+  Timestamp created_at;
+  std::string id;
+
+  friend bool operator==(const BlogKey&, const BlogKey&) = default;
+};
+
 // One page of blogs, newest first, and the number of blogs in all.
 struct BlogPage {
   std::vector<Blog> blogs;
   std::int64_t total = 0;
+  // The key of the page's last blog when at least one more blog follows it; nullopt on the
+  // last page.
+  std::optional<BlogKey> next;
 };
 
 }  // namespace blogtrace::store

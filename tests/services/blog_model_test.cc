@@ -74,5 +74,24 @@ TEST(ParsePage, DefaultsAndLimits) {
   EXPECT_EQ(ParsePage(std::nullopt, "").error().field, "offset");
 }
 
+TEST(ParsePage, CursorRoundTripsAndRefusesOffsetBesideIt) {
+  const store::BlogKey key{store::Timestamp(std::chrono::milliseconds(1795000000123)),
+                           "019a-7c3e_X"};
+  const std::string cursor = FormatCursor(key);
+  EXPECT_EQ(cursor, "1795000000123.019a-7c3e_X");
+  auto page = ParsePage("5", std::nullopt, cursor);
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->limit, 5);
+  ASSERT_TRUE(page->after.has_value());
+  EXPECT_EQ(*page->after, key);
+  EXPECT_FALSE(ParsePage(std::nullopt, std::nullopt)->after.has_value());
+  EXPECT_EQ(ParsePage(std::nullopt, "0", cursor).error().field, "cursor");
+  for (const char* bad : {"", ".", "12", "12.", ".abc", "1x.abc", "-1.abc", "1.a b", "1.a/b",
+                          "1.a.b", "1234567890123456.abc",
+                          "1.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}) {
+    EXPECT_EQ(ParsePage(std::nullopt, std::nullopt, bad).error().field, "cursor") << bad;
+  }
+}
+
 }  // namespace
 }  // namespace blogtrace::services::blog

@@ -122,6 +122,44 @@ TEST_F(BlogServerTest, PagingReachesTheStoreOnlyWhenValid) {
   EXPECT_EQ(nlohmann::json::parse(r.body()), nlohmann::json::parse(R"({"blogs":[],"total":0})"));
 }
 
+TEST_F(BlogServerTest, NextCursorLeadsToTheKeysetPageAndIsAbsentOnTheLast) {
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(blogs_.Create({}, {"t" + std::to_string(i), "c", "u2", "writer"}).ok());
+  }
+  const auto list = [&](http::Params query) {
+    return Call(With(http::Request{bhttp::verb::get, "/blogs", 11}, "r"), std::move(query));
+  };
+  auto r = list({{"limit", "2"}});
+  ASSERT_EQ(r.result_int(), 200u);
+  auto body = nlohmann::json::parse(r.body());
+  ASSERT_TRUE(body.contains("next_cursor")) << r.body();
+  EXPECT_EQ(body["blogs"].size(), 2u);
+  EXPECT_EQ(body["total"], 5);
+  std::vector<std::string> titles;
+  for (const auto& b : body["blogs"]) titles.push_back(b["title"]);
+  int pages = 1;
+  while (body.contains("next_cursor") && pages < 5) {
+    r = list({{"limit", "2"}, {"cursor", body["next_cursor"].get<std::string>()}});
+    ASSERT_EQ(r.result_int(), 200u) << r.body();
+    body = nlohmann::json::parse(r.body());
+    for (const auto& b : body["blogs"]) titles.push_back(b["title"]);
+    ++pages;
+  }
+  EXPECT_EQ(pages, 3);
+  EXPECT_EQ(titles, (std::vector<std::string>{"t4", "t3", "t2", "t1", "t0"}));
+  ASSERT_TRUE(blogs_.last_after.has_value());
+
+  const int calls = blogs_.calls;
+  EXPECT_EQ(list({{"cursor", "garbage"}}).result_int(), 400u);
+  EXPECT_EQ(list({{"cursor", "1.a"}, {"offset", "0"}}).result_int(), 400u);
+  EXPECT_EQ(list({{"cursor", "1.a"}, {"cursor", "1.a"}}).result_int(), 400u);
+  EXPECT_EQ(
+      Call(http::Request{bhttp::verb::get, "/blogs", 11}, {{"cursor", "garbage"}}).result_int(),
+      401u)
+      << "authentication comes before the query";
+  EXPECT_EQ(blogs_.calls, calls);
+}
+
 TEST_F(BlogServerTest, GetBlogFoundAndNotFound) {
   Call(With(JsonRequest(bhttp::verb::post, "/blogs", R"({"title":"t","content":"c"})"), "w"));
   auto found =

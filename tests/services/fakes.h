@@ -92,6 +92,13 @@ class FakeBlogStore final : public store::BlogStore {
     blogs.push_back(b);
     return b;
   }
+  Result<std::int64_t> CreateMany(const telemetry::Context& ctx,
+                                  std::span<const store::NewBlog> many) override {
+    for (const auto& blog : many) {
+      if (!Create(ctx, blog)) return Error::Internal("create failed");
+    }
+    return static_cast<std::int64_t>(many.size());
+  }
   Result<store::Blog> FindById(const telemetry::Context&, std::string_view id) override {
     ++calls;
     for (const auto& b : blogs) {
@@ -105,7 +112,29 @@ class FakeBlogStore final : public store::BlogStore {
     last_offset = offset;
     store::BlogPage page;
     page.total = static_cast<std::int64_t>(blogs.size());
-    for (int i = static_cast<int>(blogs.size()) - 1 - offset; i >= 0 && limit > 0; --i, --limit) {
+    int i = static_cast<int>(blogs.size()) - 1 - offset;
+    for (; i >= 0 && limit > 0; --i, --limit) {
+      page.blogs.push_back(blogs[i]);
+    }
+    if (i >= 0 && !page.blogs.empty()) {
+      page.next = store::BlogKey{page.blogs.back().created_at, page.blogs.back().id};
+    }
+    return page;
+  }
+  // Blogs are created one second apart, so the key's time alone orders them.
+  Result<store::BlogPage> ListAfter(const telemetry::Context&, int limit,
+                                    const store::BlogKey& after) override {
+    ++calls;
+    last_limit = limit;
+    last_after = after;
+    store::BlogPage page;
+    page.total = static_cast<std::int64_t>(blogs.size());
+    for (int i = static_cast<int>(blogs.size()) - 1; i >= 0; --i) {
+      if (blogs[i].created_at >= after.created_at) continue;
+      if (static_cast<int>(page.blogs.size()) == limit) {
+        page.next = store::BlogKey{page.blogs.back().created_at, page.blogs.back().id};
+        break;
+      }
       page.blogs.push_back(blogs[i]);
     }
     return page;
@@ -115,6 +144,7 @@ class FakeBlogStore final : public store::BlogStore {
   int calls = 0;
   int last_limit = -1;
   int last_offset = -1;
+  std::optional<store::BlogKey> last_after;
 };
 
 // Answers Authorize from a table of token → identity; records what it was asked.

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <optional>
 #include <set>
 #include <thread>
 #include <vector>
@@ -209,6 +210,72 @@ TYPED_TEST(StoreConformanceTest, PagesNeverOverlapOrMissBlogs) {
     EXPECT_EQ(paged[i], full->blogs[i].id) << i;
   }
   EXPECT_EQ(std::set<std::string>(paged.begin(), paged.end()), all);
+}
+
+TYPED_TEST(StoreConformanceTest, KeysetPagesFollowTheOffsetOrderAndEndWithoutNext) {
+  for (int i = 0; i < 23; ++i) {
+    if (i % 4 == 0) {
+      this->clock_.Advance(milliseconds(7));  // groups of equal times: ties broken by id
+    }
+    this->CreateBlog("post " + std::to_string(i));
+  }
+  auto full = this->blogs().List(this->ctx_, 100, 0);
+  ASSERT_TRUE(full.ok());
+  ASSERT_EQ(full->blogs.size(), 23u);
+  EXPECT_FALSE(full->next.has_value());
+
+  auto first = this->blogs().List(this->ctx_, 5, 0);
+  ASSERT_TRUE(first.ok());
+  ASSERT_TRUE(first->next.has_value());
+  EXPECT_EQ(first->next->id, first->blogs.back().id);
+  EXPECT_EQ(first->next->created_at, first->blogs.back().created_at);
+  std::vector<std::string> paged;
+  for (const Blog& b : first->blogs) paged.push_back(b.id);
+  std::optional<BlogKey> next = first->next;
+  int pages = 1;
+  while (next && pages < 10) {
+    auto page = this->blogs().ListAfter(this->ctx_, 5, *next);
+    ASSERT_TRUE(page.ok()) << page.error().message;
+    EXPECT_EQ(page->total, 23);
+    for (const Blog& b : page->blogs) paged.push_back(b.id);
+    next = page->next;
+    ++pages;
+  }
+  EXPECT_EQ(pages, 5);  // 5 + 5 + 5 + 5 + 3: the last page says there is none after it
+  ASSERT_EQ(paged.size(), 23u);
+  for (std::size_t i = 0; i < paged.size(); ++i) {
+    EXPECT_EQ(paged[i], full->blogs[i].id) << i;
+  }
+  // A page that exactly fills the limit at the end has no next either.
+  auto last_three =
+      this->blogs().ListAfter(this->ctx_, 3, {full->blogs[19].created_at, full->blogs[19].id});
+  ASSERT_TRUE(last_three.ok());
+  EXPECT_EQ(last_three->blogs.size(), 3u);
+  EXPECT_FALSE(last_three->next.has_value());
+}
+
+TYPED_TEST(StoreConformanceTest, KeysetPageAfterAKeyThatNamesNoBlog) {
+  const Blog a = this->CreateBlog("a");
+  this->clock_.Advance(milliseconds(10));
+  const Blog b = this->CreateBlog("b");
+  // Between the two times: only the older blog follows.
+  auto page = this->blogs().ListAfter(this->ctx_, 10, {a.created_at + milliseconds(5), "zzz"});
+  ASSERT_TRUE(page.ok()) << page.error().message;
+  ASSERT_EQ(page->blogs.size(), 1u);
+  EXPECT_EQ(page->blogs[0], a);
+  EXPECT_EQ(page->total, 2);
+  // After the newest time with an id sorting above every id: both.
+  auto both = this->blogs().ListAfter(this->ctx_, 10, {b.created_at, "~"});
+  ASSERT_TRUE(both.ok());
+  EXPECT_EQ(both->blogs.size(), 2u);
+  // After the oldest blog: nothing.
+  auto none = this->blogs().ListAfter(this->ctx_, 10, {a.created_at, a.id});
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->blogs.empty());
+  EXPECT_FALSE(none->next.has_value());
+  auto zero = this->blogs().ListAfter(this->ctx_, 0, {a.created_at, a.id});
+  ASSERT_FALSE(zero.ok());
+  EXPECT_EQ(zero.error().code, ErrorCode::kBadRequest);
 }
 
 TYPED_TEST(StoreConformanceTest, EmptyListHasTotalZero) {

@@ -61,21 +61,26 @@ boost::asio::awaitable<http::Response> BlogServer::ListBlogs(const http::Request
   auto caller = co_await Authorize(request, ctx, Permission::kRead);
   if (!caller) co_return Refuse(ctx, caller.error());
   // Repeated parameters are ambiguous: refuse them rather than pick one.
-  for (std::string_view name : {"limit", "offset"}) {
+  for (std::string_view name : {"limit", "offset", "cursor"}) {
     int count = 0;
     for (const auto& [key, value] : ctx.query_params) count += key == name ? 1 : 0;
     if (count > 1) co_return RefuseInvalid(ctx, {std::string(name), "must be given at most once"});
   }
-  auto page = ParsePage(ctx.Query("limit"), ctx.Query("offset"));
+  auto page = ParsePage(ctx.Query("limit"), ctx.Query("offset"), ctx.Query("cursor"));
   if (!page) co_return RefuseInvalid(ctx, page.error());
   auto listed = co_await RunBlocking(blocking_, [&] {
-    return blogs_.List(ctx.trace, static_cast<int>(page->limit),
+    const int limit = static_cast<int>(page->limit);
+    if (page->after) return blogs_.ListAfter(ctx.trace, limit, *page->after);
+    return blogs_.List(ctx.trace, limit,
                        static_cast<int>(std::min<std::int64_t>(page->offset, INT32_MAX)));
   });
   if (!listed) co_return Refuse(ctx, listed.error());
   nlohmann::json blogs = nlohmann::json::array();
   for (const auto& blog : listed->blogs) blogs.push_back(ToJson(blog));
-  co_return http::JsonResponse(200, {{"blogs", std::move(blogs)}, {"total", listed->total}});
+  nlohmann::json body = {{"blogs", std::move(blogs)}, {"total", listed->total}};
+  // Absent on the last page.
+  if (listed->next) body["next_cursor"] = FormatCursor(*listed->next);
+  co_return http::JsonResponse(200, body);
 }
 
 boost::asio::awaitable<http::Response> BlogServer::GetBlog(const http::Request& request,

@@ -14,15 +14,25 @@ constexpr const char* kInsert =
     "VALUES (?, ?, ?, ?, ?, ?)";
 constexpr const char* kSelectById =
     "SELECT id, title, content, author_id, author, created_at FROM blogs WHERE id = ?";
-constexpr const char* kCount = "SELECT count(*) FROM blogs";
+// blog_count is kept by triggers in the insert's transaction (schema.cc, version 2).
+constexpr const char* kCount = "SELECT n FROM blog_count WHERE id = 1";
+// Both page statements walk blogs_by_created_at_id from its start or from the key, reading one
+// row more than the page to learn whether another page follows.
 constexpr const char* kSelectPage =
     "SELECT id, title, content, author_id, author, created_at FROM blogs "
     "ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?";
-// The List span's db.query.text: both statements, run in one read transaction.
+constexpr const char* kSelectAfter =
+    "SELECT id, title, content, author_id, author, created_at FROM blogs "
+    "WHERE (created_at, id) < (?, ?) ORDER BY created_at DESC, id DESC LIMIT ?";
+// The spans' db.query.text: both statements, run in one read transaction.
 constexpr const char* kListQueryText =
-    "SELECT count(*) FROM blogs; "
+    "SELECT n FROM blog_count WHERE id = 1; "
     "SELECT id, title, content, author_id, author, created_at FROM blogs "
     "ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?";
+constexpr const char* kListAfterQueryText =
+    "SELECT n FROM blog_count WHERE id = 1; "
+    "SELECT id, title, content, author_id, author, created_at FROM blogs "
+    "WHERE (created_at, id) < (?, ?) ORDER BY created_at DESC, id DESC LIMIT ?";
 
 DbCall Call(const SqliteDatabase& db, std::string_view operation, const char* sql) {
   return {sqlite::kDbSystemSqlite, operation, "blogs", db.name(), sql};
@@ -42,6 +52,26 @@ Blog ReadBlog(const sqlite::Statement& stmt) {
   blog.author = stmt.ColumnText(4);
   blog.created_at = Timestamp(std::chrono::milliseconds(stmt.ColumnInt64(5)));
   return blog;
+}
+
+// Reads the total and then up to `limit` rows of `stmt` (bound to fetch limit + 1) inside one
+// read transaction, so the count and the page come from the same snapshot.
+BlogPage ReadPage(sqlite::Connection& connection, sqlite::Statement& stmt, int limit) {
+  BlogPage page;
+  {
+    auto count = connection.Prepare(kCount);
+    page.total = count.Step() ? count.ColumnInt64(0) : 0;
+  }
+  page.blogs.reserve(static_cast<std::size_t>(std::min(limit, 1000)));
+  while (stmt.Step()) {
+    if (page.blogs.size() == static_cast<std::size_t>(limit)) {
+      const Blog& last = page.blogs.back();
+      page.next = BlogKey{last.created_at, last.id};
+      break;
+    }
+    page.blogs.push_back(ReadBlog(stmt));
+  }
+  return page;
 }
 
 }  // namespace
@@ -71,6 +101,30 @@ Result<Blog> SqliteBlogStore::Create(const telemetry::Context& ctx, const NewBlo
   });
 }
 
+Result<std::int64_t> SqliteBlogStore::CreateMany(const telemetry::Context& ctx,
+                                                 std::span<const NewBlog> blogs) {
+  telemetry::Span span = StartDbSpan(db_->tracer(), ctx, Call(*db_, "INSERT", kInsert));
+  return RunDbCall<std::int64_t>(span, "a blog with this id exists", [&]() -> Result<std::int64_t> {
+    std::lock_guard write_lock(db_->write_mutex());
+    auto connection = db_->Acquire();
+    sqlite::Transaction transaction(*connection, sqlite::Transaction::Mode::kImmediate);
+    for (const NewBlog& new_blog : blogs) {
+      const Timestamp created_at = TruncateToMillis(db_->clock().Now());
+      const std::string id = NewId(created_at);
+      auto stmt = connection->Prepare(kInsert);
+      stmt.BindText(1, id);
+      stmt.BindText(2, new_blog.title);
+      stmt.BindText(3, new_blog.content);
+      stmt.BindText(4, new_blog.author_id);
+      stmt.BindText(5, new_blog.author);
+      stmt.BindInt64(6, ToMillis(created_at));
+      stmt.Run();
+    }
+    transaction.Commit();
+    return static_cast<std::int64_t>(blogs.size());
+  });
+}
+
 Result<Blog> SqliteBlogStore::FindById(const telemetry::Context& ctx, std::string_view id) {
   telemetry::Span span = StartDbSpan(db_->tracer(), ctx, Call(*db_, "SELECT", kSelectById));
   return RunDbCall<Blog>(span, "", [&]() -> Result<Blog> {
@@ -93,22 +147,38 @@ Result<BlogPage> SqliteBlogStore::List(const telemetry::Context& ctx, int limit,
     return Error::BadRequest("limit must be at least 1 and offset at least 0");
   }
   return RunDbCall<BlogPage>(span, "", [&]() -> Result<BlogPage> {
-    BlogPage page;
     auto connection = db_->Acquire();
-    // One read transaction: the count and the page come from the same snapshot.
     sqlite::Transaction transaction(*connection, sqlite::Transaction::Mode::kDeferred);
-    {
-      auto count = connection->Prepare(kCount);
-      page.total = count.Step() ? count.ColumnInt64(0) : 0;
-    }
+    BlogPage page;
     {
       auto stmt = connection->Prepare(kSelectPage);
-      stmt.BindInt64(1, limit);
+      stmt.BindInt64(1, static_cast<std::int64_t>(limit) + 1);
       stmt.BindInt64(2, offset);
-      page.blogs.reserve(static_cast<std::size_t>(std::min(limit, 1000)));
-      while (stmt.Step()) {
-        page.blogs.push_back(ReadBlog(stmt));
-      }
+      page = ReadPage(*connection, stmt, limit);
+    }
+    transaction.Commit();
+    SetReturnedRows(span, static_cast<std::int64_t>(page.blogs.size()));
+    return page;
+  });
+}
+
+Result<BlogPage> SqliteBlogStore::ListAfter(const telemetry::Context& ctx, int limit,
+                                            const BlogKey& after) {
+  telemetry::Span span = StartDbSpan(db_->tracer(), ctx, Call(*db_, "SELECT", kListAfterQueryText));
+  if (limit < 1) {
+    SetDbError(span, "invalid_argument", "limit must be >= 1");
+    return Error::BadRequest("limit must be at least 1");
+  }
+  return RunDbCall<BlogPage>(span, "", [&]() -> Result<BlogPage> {
+    auto connection = db_->Acquire();
+    sqlite::Transaction transaction(*connection, sqlite::Transaction::Mode::kDeferred);
+    BlogPage page;
+    {
+      auto stmt = connection->Prepare(kSelectAfter);
+      stmt.BindInt64(1, ToMillis(after.created_at));
+      stmt.BindText(2, after.id);
+      stmt.BindInt64(3, static_cast<std::int64_t>(limit) + 1);
+      page = ReadPage(*connection, stmt, limit);
     }
     transaction.Commit();
     SetReturnedRows(span, static_cast<std::int64_t>(page.blogs.size()));

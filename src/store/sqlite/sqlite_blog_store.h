@@ -13,8 +13,12 @@ class SqliteBlogStore final : public BlogStore {
   explicit SqliteBlogStore(std::shared_ptr<SqliteDatabase> db) : db_(std::move(db)) {}
 
   Result<Blog> Create(const telemetry::Context& ctx, const NewBlog& blog) override;
+  Result<std::int64_t> CreateMany(const telemetry::Context& ctx,
+                                  std::span<const NewBlog> blogs) override;
   Result<Blog> FindById(const telemetry::Context& ctx, std::string_view id) override;
   Result<BlogPage> List(const telemetry::Context& ctx, int limit, int offset) override;
+  Result<BlogPage> ListAfter(const telemetry::Context& ctx, int limit,
+                             const BlogKey& after) override;
 
  private:
   std::shared_ptr<SqliteDatabase> db_;
