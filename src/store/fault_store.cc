@@ -91,6 +91,20 @@ class FaultBlogStore final : public BlogStore {
       return inner_.List(c, limit, offset);
     });
   }
+  // A keyset page is a list (the rule `store=list` covers both ways of paging).
+  Result<BlogPage> ListAfter(const telemetry::Context& ctx, int limit,
+                             const BlogKey& after) override {
+    return faults_.Run<BlogPage>({"list", false, "blogs"}, ctx, [&](const telemetry::Context& c) {
+      return inner_.ListAfter(c, limit, after);
+    });
+  }
+  // Seeding and imports are inserts.
+  Result<std::int64_t> CreateMany(const telemetry::Context& ctx,
+                                  std::span<const NewBlog> blogs) override {
+    return faults_.Run<std::int64_t>(
+        {"insert", true, "blogs"}, ctx,
+        [&](const telemetry::Context& c) { return inner_.CreateMany(c, blogs); });
+  }
 
  private:
   BlogStore& inner_;

@@ -83,10 +83,13 @@ Result<std::int64_t> MongoBlogStore::CreateMany(const telemetry::Context& ctx,
                                      {kDbSystemMongo, "insert", "blogs", db_->name(), kInsertText});
   return RunMongoCall<std::int64_t>(span, [&]() -> Result<std::int64_t> {
     if (new_blogs.empty()) return std::int64_t{0};
-    std::vector<mongo::BsonPtr> docs;
-    std::vector<const bson_t*> pointers;
-    docs.reserve(new_blogs.size());
-    pointers.reserve(new_blogs.size());
+    mongo::ClientLease client = db_->Acquire();
+    mongo::CollectionPtr blogs = db_->Collection(client, "blogs");
+    // One ordered bulk insert with the store's write concern ({w: "majority", j: true}).
+    std::unique_ptr<mongoc_bulk_operation_t, decltype(&mongoc_bulk_operation_destroy)> bulk(
+        mongoc_collection_create_bulk_operation_with_opts(blogs.get(), &db_->write_options()),
+        &mongoc_bulk_operation_destroy);
+    bson_error_t error;
     for (const NewBlog& new_blog : new_blogs) {
       Blog blog;
       blog.created_at = TruncateToMillis(db_->clock().Now());
@@ -95,19 +98,17 @@ Result<std::int64_t> MongoBlogStore::CreateMany(const telemetry::Context& ctx,
       blog.content = new_blog.content;
       blog.author_id = new_blog.author_id;
       blog.author = new_blog.author;
-      docs.push_back(mongo::BlogToBson(blog));
-      if (docs.back() == nullptr) {
+      mongo::BsonPtr doc = mongo::BlogToBson(blog);
+      if (doc == nullptr) {
         SetDbError(span, "bson_too_large", "document too large");
         return Error::Internal("blog record too large");
       }
-      pointers.push_back(docs.back().get());
+      if (!mongoc_bulk_operation_insert_with_opts(bulk.get(), doc.get(), nullptr, &error)) {
+        return Fail(span, error, "");
+      }
     }
-    mongo::ClientLease client = db_->Acquire();
-    mongo::CollectionPtr blogs = db_->Collection(client, "blogs");
     mongo::Reply reply;
-    bson_error_t error;
-    if (!mongoc_collection_insert_many(blogs.get(), pointers.data(), pointers.size(),
-                                       &db_->write_options(), reply.get(), &error)) {
+    if (mongoc_bulk_operation_execute(bulk.get(), reply.get(), &error) == 0) {
       return Fail(span, error, "a blog with this id exists");
     }
     return static_cast<std::int64_t>(new_blogs.size());
